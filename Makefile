@@ -1,0 +1,107 @@
+# kskit - DNSSEC key ceremony toolkit.  Plain GNU make.
+#
+#   make            build tools/kskit into $(BUILD)
+#   make check      every test, through prove (TAP); SANITIZE=1 for ASan+UBSan
+#   make demo       a SoftHSM token in a temporary directory: init, keygen, test, rng
+#   make install    PREFIX, DESTDIR
+#
+# Missing Debian packages are installed by scripts/install-deps (as root).
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+SHAREDIR ?= $(PREFIX)/share/kskit
+DESTDIR ?=
+CC ?= cc
+SANITIZE ?=
+VERSION ?= 0.1.0
+PKGS = openssl ldns p11-kit-1
+TEST_PKGS = cmocka
+
+ifeq ($(SANITIZE),)
+BUILD ?= build
+SAN_FLAGS =
+else
+BUILD ?= build-san
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+       -Werror=implicit -Werror=incompatible-pointer-types -Werror=int-conversion
+# Expanded when a recipe runs, after the deps target has installed the libraries.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DKSKIT_VERSION='"$(VERSION)"' -Itools \
+             $(WARN) $(CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
+
+LIB_SRC = $(wildcard tools/lib/*.c)
+TOOL_SRC = $(filter-out tools/kskit.c,$(wildcard tools/*.c))
+UNIT_SRC = $(wildcard tests/unit/test-*.c)
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz-*.c)
+
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
+TOOL_OBJ = $(TOOL_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+KSKIT = $(BUILD)/kskit
+
+.PHONY: all deps check check-unit check-cli demo install clean bench format
+
+all: $(KSKIT)
+
+deps:
+	@scripts/install-deps
+	@pkg-config --exists $(PKGS) $(TEST_PKGS) || \
+		{ echo "missing libraries: pkg-config cannot find $(PKGS) $(TEST_PKGS)" >&2; exit 1; }
+
+$(BUILD)/.deps-ok: scripts/install-deps | deps
+	@mkdir -p $(@D) && touch $@
+
+$(BUILD)/%.o: %.c $(wildcard tools/*.h tools/lib/*.h) $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libkskit.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(KSKIT): $(BUILD)/tools/kskit.o $(TOOL_OBJ) $(BUILD)/libkskit.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libkskit.a tests/unit/unit.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(BUILD)/libkskit.a \
+		$(ALL_LDFLAGS) $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lm
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libkskit.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libkskit.a $(ALL_LDFLAGS) \
+		$(PKG_LIBS) -lm
+
+# Each test is a TAP producer: cmocka binaries, fuzz corpus replays, sh scripts.
+check: $(KSKIT) $(UNIT_BIN) $(FUZZ_BIN)
+	KSKIT="$(abspath $(KSKIT))" FUZZ_BIN="$(abspath $(BUILD)/fuzz)" \
+	CMOCKA_MESSAGE_OUTPUT=TAP \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	prove --exec '' $(PROVE_FLAGS) $(UNIT_BIN) tests/fuzz/replay.t tests/cli/*.t
+
+demo: $(KSKIT)
+	KSKIT="$(abspath $(KSKIT))" sh scripts/demo
+
+bench: $(KSKIT)
+	KSKIT="$(abspath $(KSKIT))" sh bench/token-sign
+
+install: $(KSKIT)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SHAREDIR)/ceremony
+	install -m 0755 $(KSKIT) $(DESTDIR)$(BINDIR)/kskit
+	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0755 ceremony/* $(DESTDIR)$(SHAREDIR)/ceremony/
+
+format:
+	clang-format -i tools/*.c tools/*.h tools/lib/*.c tools/lib/*.h tests/unit/*.c tests/unit/*.h
+
+clean:
+	rm -rf build build-san

@@ -1,0 +1,68 @@
+/* cli.h - what every kskit subcommand shares: opening the token a URI names,
+ * asking for PINs, confirmations, and turning library errors into one line
+ * on stderr and an exit code. */
+#ifndef KSKIT_CLI_H
+#define KSKIT_CLI_H
+
+#include <stddef.h>
+#include <p11-kit/pkcs11.h>
+
+#include "lib/p11.h"
+#include "lib/token.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+struct cli_cmd {
+	const char *group; /* "token", or NULL for a top-level command */
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+/* The program name and subcommand, for messages: "kskit token show". */
+extern const char *cli_name;
+
+/* Print "kskit CMD: what: message (detail)" and return EXIT_FAIL.
+ * what may be NULL. */
+int cli_fail(const char *what, int code);
+
+/* Print a usage error and the usage text; return EXIT_USAGE. */
+int cli_usage(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Print the usage text to stdout; return EXIT_OK. */
+int cli_help(const char *usage);
+
+/* What a subcommand works on: the selection, its modules, the token. */
+struct cli_token {
+	struct kskit_sel *sel;
+	struct kskit_p11 *p11;
+	struct kskit_token *tok;
+};
+
+/* Parse uri and --module, load the modules, open the token (flags from
+ * token.h).  Errors are printed; returns EXIT_OK, EXIT_FAIL or EXIT_USAGE. */
+int cli_open(const char *uri, const char *module, unsigned flags, struct cli_token *ct);
+void cli_close(struct cli_token *ct);
+
+/* Log in as user (CKU_USER) or SO (CKU_SO), getting the PIN from
+ * pin-source (user only), KSKIT_PIN / KSKIT_SO_PIN, or a prompt without
+ * echo.  Errors printed (with the token's PIN count flags); EXIT_* result. */
+int cli_login(struct cli_token *ct, CK_USER_TYPE who);
+
+/* Get a PIN: pin_source (may be NULL), then environment variable env, then
+ * a prompt on the terminal without echo (typed twice when confirm).
+ * *pin is a secret string: free with kskit_secret_free().  0 or kskit code. */
+int cli_get_pin(const char *what, const char *pin_source, const char *env, int confirm,
+		char **pin);
+
+/* Ask on the terminal to type expected to go on.  0 when typed, otherwise
+ * KSKIT_ECANCELED (also when there is no terminal). */
+int cli_confirm(const char *question, const char *expected);
+
+/* Read a line from the terminal without echo into a secret string. */
+int cli_read_secret(const char *prompt, char **out);
+
+/* Parse a decimal number within [min, max]; 0 or -1. */
+int cli_number(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+
+#endif

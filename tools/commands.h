@@ -1,0 +1,13 @@
+/* commands.h - the subcommands of kskit, one source file each. */
+#ifndef KSKIT_COMMANDS_H
+#define KSKIT_COMMANDS_H
+
+int kskit_token_list(int argc, char **argv);
+int kskit_token_init(int argc, char **argv);
+int kskit_token_show(int argc, char **argv);
+int kskit_token_delete(int argc, char **argv);
+int kskit_token_import(int argc, char **argv);
+int kskit_token_test(int argc, char **argv);
+int kskit_rng(int argc, char **argv);
+
+#endif

@@ -1,0 +1,93 @@
+/* kskit - DNSSEC key ceremony toolkit: a table of subcommands. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/crypto.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "lib/secret.h"
+
+#ifndef KSKIT_VERSION
+#define KSKIT_VERSION "0.0.0"
+#endif
+
+static const struct cli_cmd commands[] = {
+	{ "token", "list", kskit_token_list, "modules, slots, tokens, their state and DNSSEC algorithms" },
+	{ "token", "init", kskit_token_init, "erase and initialise a token (label, SO PIN, user PIN)" },
+	{ "token", "show", kskit_token_show, "every object on a token, with key tags" },
+	{ "token", "delete", kskit_token_delete, "delete one object" },
+	{ "token", "import", kskit_token_import, "write a software key (BIND .private or PEM) onto a token" },
+	{ "token", "test", kskit_token_test, "acceptance test of a token for DNSSEC: sign, verify, rate, RNG" },
+	{ NULL, "rng", kskit_rng, "pump a token's random numbers into the kernel or a file" },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: kskit COMMAND [ARGS...]   (kskit COMMAND --help for each)\n\n");
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "%s%s%s", commands[i].group ? commands[i].group : "",
+			 commands[i].group ? " " : "", commands[i].name);
+		fprintf(f, "  %-14s %s\n", name, commands[i].summary);
+	}
+	fprintf(f, "\nTokens are chosen by RFC 7512 PKCS#11 URI; PINs come from a prompt,\n"
+		   "pin-source=file:..., or KSKIT_PIN / KSKIT_SO_PIN, never from arguments.\n");
+}
+
+static const struct cli_cmd *lookup(int argc, char **argv, int *used)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		const struct cli_cmd *c = &commands[i];
+
+		if (!c->group && strcmp(argv[1], c->name) == 0) {
+			*used = 1;
+			return c;
+		}
+		if (c->group && strcmp(argv[1], c->group) == 0 && argc > 2 &&
+		    strcmp(argv[2], c->name) == 0) {
+			*used = 2;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static char name[64];
+	const struct cli_cmd *cmd;
+	int used = 0;
+
+	if (kskit_secure_process() != 0) {
+		fprintf(stderr, "kskit: cannot disable core dumps\n");
+		return EXIT_FAIL;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("kskit %s (%s)\n", KSKIT_VERSION, OpenSSL_version(OPENSSL_VERSION));
+		return EXIT_OK;
+	}
+	cmd = lookup(argc, argv, &used);
+	if (!cmd) {
+		fprintf(stderr, "kskit: unknown command '%s%s%s'\n", argv[1], argc > 2 ? " " : "",
+			argc > 2 ? argv[2] : "");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	snprintf(name, sizeof(name), "kskit %s%s%s", cmd->group ? cmd->group : "",
+		 cmd->group ? " " : "", cmd->name);
+	cli_name = name;
+	return cmd->run(argc - used, argv + used);
+}

@@ -1,0 +1,341 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/params.h>
+#include <openssl/param_build.h>
+
+#include "dnskey.h"
+#include "error.h"
+#include "keyfile.h"
+#include "secret.h"
+
+#define KEYFILE_MAX (64 * 1024)
+
+/* RSA fields of a BIND private key file, in OpenSSL's parameter names. */
+static const struct {
+	const char *field;
+	const char *param;
+} rsa_fields[] = {
+	{ "Modulus", OSSL_PKEY_PARAM_RSA_N },
+	{ "PublicExponent", OSSL_PKEY_PARAM_RSA_E },
+	{ "PrivateExponent", OSSL_PKEY_PARAM_RSA_D },
+	{ "Prime1", OSSL_PKEY_PARAM_RSA_FACTOR1 },
+	{ "Prime2", OSSL_PKEY_PARAM_RSA_FACTOR2 },
+	{ "Exponent1", OSSL_PKEY_PARAM_RSA_EXPONENT1 },
+	{ "Exponent2", OSSL_PKEY_PARAM_RSA_EXPONENT2 },
+	{ "Coefficient", OSSL_PKEY_PARAM_RSA_COEFFICIENT1 },
+};
+#define N_RSA (sizeof(rsa_fields) / sizeof(rsa_fields[0]))
+
+struct bind_key {
+	const struct kskit_alg *alg;
+	uint8_t *rsa[N_RSA];
+	size_t rsa_len[N_RSA];
+	uint8_t *priv;
+	size_t priv_len;
+};
+
+static int read_file(const char *path, char **buf, size_t *len)
+{
+	struct stat st;
+	char *b = NULL;
+	size_t got = 0;
+	ssize_t r;
+	int fd, ret = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return kskit_error_set(KSKIT_EIO, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > KEYFILE_MAX) {
+		ret = kskit_error_set(KSKIT_EKEYFILE, "%s: not a regular file of at most %d bytes",
+				      path, KEYFILE_MAX);
+		goto out;
+	}
+	b = kskit_secret_alloc((size_t)st.st_size);
+	if (!b) {
+		ret = KSKIT_ENOMEM;
+		goto out;
+	}
+	while (got < (size_t)st.st_size) {
+		r = read(fd, b + got, (size_t)st.st_size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			ret = kskit_error_set(KSKIT_EIO, "%s: %s", path,
+					      r < 0 ? strerror(errno) : "short read");
+			goto out;
+		}
+		got += (size_t)r;
+	}
+	b[got] = '\0';
+	*buf = b;
+	*len = got;
+	b = NULL;
+out:
+	kskit_secret_free(b);
+	close(fd);
+	return ret;
+}
+
+/* Base64 (whitespace allowed inside) into a secret buffer. */
+static int b64_secret(const char *in, uint8_t **out, size_t *out_len)
+{
+	size_t n = strlen(in), clean_len = 0, pad = 0;
+	char *clean = kskit_secret_alloc(n);
+	uint8_t *bin = NULL;
+	int r, ret = KSKIT_EKEYFILE;
+
+	if (!clean)
+		return KSKIT_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (in[i] != ' ' && in[i] != '\t' && in[i] != '\r')
+			clean[clean_len++] = in[i];
+	if (clean_len == 0 || clean_len % 4 != 0)
+		goto out;
+	while (pad < 2 && clean[clean_len - 1 - pad] == '=')
+		pad++;
+	bin = kskit_secret_alloc(clean_len / 4 * 3);
+	if (!bin) {
+		ret = KSKIT_ENOMEM;
+		goto out;
+	}
+	r = EVP_DecodeBlock(bin, (unsigned char *)clean, (int)clean_len);
+	if (r < 0 || (size_t)r < pad)
+		goto out;
+	*out = bin;
+	*out_len = (size_t)r - pad;
+	bin = NULL;
+	ret = 0;
+out:
+	kskit_secret_free(bin);
+	kskit_secret_free(clean);
+	return ret;
+}
+
+static void bind_key_wipe(struct bind_key *k)
+{
+	for (size_t i = 0; i < N_RSA; i++)
+		kskit_secret_free(k->rsa[i]);
+	kskit_secret_free(k->priv);
+	*k = (struct bind_key){ 0 };
+}
+
+static int bind_field(struct bind_key *k, const char *name, const char *value)
+{
+	uint8_t **dst = NULL;
+	size_t *dst_len = NULL;
+
+	if (strcmp(name, "Algorithm") == 0) {
+		k->alg = kskit_alg_by_number((unsigned)strtoul(value, NULL, 10));
+		return k->alg ? 0 : kskit_error_set(KSKIT_EALGORITHM, "Algorithm: %s", value);
+	}
+	for (size_t i = 0; i < N_RSA; i++)
+		if (strcmp(name, rsa_fields[i].field) == 0) {
+			dst = &k->rsa[i];
+			dst_len = &k->rsa_len[i];
+		}
+	if (strcmp(name, "PrivateKey") == 0) {
+		dst = &k->priv;
+		dst_len = &k->priv_len;
+	}
+	if (!dst)
+		return 0; /* Created:, Publish:, Label:... carry no key material */
+	if (*dst)
+		return kskit_error_set(KSKIT_EKEYFILE, "%s: given twice", name);
+	return b64_secret(value, dst, dst_len) ? kskit_error_set(KSKIT_EKEYFILE, "%s: bad base64", name)
+					       : 0;
+}
+
+static int bind_parse(char *text, struct bind_key *k)
+{
+	char *save = NULL, *line;
+	int first = 1, ret;
+
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(line, ':');
+		char *value;
+
+		if (!colon)
+			return kskit_error_set(KSKIT_EKEYFILE, "line without ':'");
+		*colon = '\0';
+		value = colon + 1;
+		while (*value == ' ' || *value == '\t')
+			value++;
+		if (first) {
+			if (strcmp(line, "Private-key-format") != 0 || strncmp(value, "v1.", 3) != 0)
+				return kskit_error_set(KSKIT_EKEYFILE,
+						       "not a BIND Private-key-format v1.x file");
+			first = 0;
+			continue;
+		}
+		ret = bind_field(k, line, value);
+		if (ret)
+			return ret;
+	}
+	if (!k->alg)
+		return kskit_error_set(KSKIT_EKEYFILE, "no Algorithm: line");
+	return 0;
+}
+
+static int bind_rsa(struct bind_key *k, EVP_PKEY **out)
+{
+	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *ctx = NULL;
+	BIGNUM *bn[N_RSA] = { 0 };
+	int ret = KSKIT_ECRYPTO;
+
+	if (!bld)
+		return KSKIT_ENOMEM;
+	for (size_t i = 0; i < N_RSA; i++) {
+		if (!k->rsa[i]) {
+			ret = kskit_error_set(KSKIT_EKEYFILE, "no %s: line", rsa_fields[i].field);
+			goto out;
+		}
+		bn[i] = BN_secure_new();
+		if (!bn[i] || !BN_bin2bn(k->rsa[i], (int)k->rsa_len[i], bn[i]) ||
+		    !OSSL_PARAM_BLD_push_BN(bld, rsa_fields[i].param, bn[i]))
+			goto out;
+	}
+	params = OSSL_PARAM_BLD_to_param(bld);
+	ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	if (params && ctx && EVP_PKEY_fromdata_init(ctx) > 0 &&
+	    EVP_PKEY_fromdata(ctx, out, EVP_PKEY_KEYPAIR, params) > 0)
+		ret = 0;
+out:
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	for (size_t i = 0; i < N_RSA; i++)
+		BN_clear_free(bn[i]);
+	return ret;
+}
+
+/* An EC key pair from its private scalar: the public point is computed. */
+static int bind_ec(struct bind_key *k, EVP_PKEY **out)
+{
+	int nid = k->alg->bits == 256 ? NID_X9_62_prime256v1 : NID_secp384r1;
+	EC_GROUP *group = EC_GROUP_new_by_curve_name(nid);
+	EC_POINT *pub = NULL;
+	BIGNUM *d = BN_secure_new();
+	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *ctx = NULL;
+	uint8_t point[1 + 2 * 48];
+	size_t plen;
+	int ret = KSKIT_ECRYPTO;
+
+	if (k->priv_len != k->alg->bits / 8) {
+		ret = kskit_error_set(KSKIT_EKEYFILE, "PrivateKey: %zu bytes, want %u", k->priv_len,
+				      k->alg->bits / 8);
+		goto out;
+	}
+	if (!group || !d || !bld || !BN_bin2bn(k->priv, (int)k->priv_len, d) ||
+	    !(pub = EC_POINT_new(group)) || !EC_POINT_mul(group, pub, d, NULL, NULL, NULL))
+		goto out;
+	plen = EC_POINT_point2oct(group, pub, POINT_CONVERSION_UNCOMPRESSED, point, sizeof(point),
+				  NULL);
+	if (plen == 0 ||
+	    !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, k->alg->group, 0) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, d) ||
+	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, plen) ||
+	    !(params = OSSL_PARAM_BLD_to_param(bld)))
+		goto out;
+	ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	if (ctx && EVP_PKEY_fromdata_init(ctx) > 0 &&
+	    EVP_PKEY_fromdata(ctx, out, EVP_PKEY_KEYPAIR, params) > 0)
+		ret = 0;
+out:
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_clear_free(d);
+	EC_POINT_free(pub);
+	EC_GROUP_free(group);
+	return ret;
+}
+
+static int read_bind(char *text, EVP_PKEY **key, const struct kskit_alg **alg)
+{
+	struct bind_key k = { 0 };
+	EVP_PKEY *pkey = NULL;
+	int ret;
+
+	ret = bind_parse(text, &k);
+	if (ret)
+		goto out;
+	switch (k.alg->key_type) {
+	case CKK_RSA:
+		ret = bind_rsa(&k, &pkey);
+		break;
+	case CKK_EC:
+		ret = k.priv ? bind_ec(&k, &pkey)
+			     : kskit_error_set(KSKIT_EKEYFILE, "no PrivateKey: line");
+		break;
+	default:
+		if (!k.priv) {
+			ret = kskit_error_set(KSKIT_EKEYFILE, "no PrivateKey: line");
+			break;
+		}
+		pkey = EVP_PKEY_new_raw_private_key_ex(NULL, k.alg->group, NULL, k.priv,
+						       k.priv_len);
+		ret = pkey ? 0 : kskit_error_set(KSKIT_EKEYFILE, "bad %s PrivateKey", k.alg->name);
+		break;
+	}
+	if (ret == 0) {
+		*key = pkey;
+		*alg = k.alg;
+	}
+out:
+	bind_key_wipe(&k);
+	return ret;
+}
+
+static int read_pem(const char *text, size_t len, pem_password_cb *cb, void *arg,
+		    EVP_PKEY **key, const struct kskit_alg **alg)
+{
+	BIO *bio = BIO_new_mem_buf(text, (int)len);
+	EVP_PKEY *pkey;
+
+	if (!bio)
+		return KSKIT_ENOMEM;
+	pkey = PEM_read_bio_PrivateKey(bio, NULL, cb, arg);
+	BIO_free(bio);
+	if (!pkey)
+		return kskit_error_set(KSKIT_EKEYFILE, "PEM private key: unreadable, or wrong passphrase");
+	*alg = kskit_alg_for_pkey(pkey);
+	if (!*alg) {
+		EVP_PKEY_free(pkey);
+		return kskit_error_set(KSKIT_EKEY_TYPE, "%s key has no DNSSEC algorithm",
+				       EVP_PKEY_get0_type_name(pkey));
+	}
+	*key = pkey;
+	return 0;
+}
+
+int kskit_keyfile_read(const char *path, pem_password_cb *pass_cb, void *cb_arg,
+		       EVP_PKEY **key, const struct kskit_alg **alg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int ret;
+
+	ret = read_file(path, &text, &len);
+	if (ret)
+		return ret;
+	if (strncmp(text, "Private-key-format:", 19) == 0)
+		ret = read_bind(text, key, alg);
+	else if (strstr(text, "-----BEGIN "))
+		ret = read_pem(text, len, pass_cb, cb_arg, key, alg);
+	else
+		ret = kskit_error_set(KSKIT_EKEYFILE, "%s: neither a BIND .private file nor PEM", path);
+	kskit_secret_free(text);
+	return ret;
+}
