@@ -21,9 +21,11 @@ TEST_PKGS = cmocka
 ifeq ($(SANITIZE),)
 BUILD ?= build
 SAN_FLAGS =
+SAN_PRELOAD =
 else
 BUILD ?= build-san
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SAN_PRELOAD = $(BUILD)/nodlclose.so
 endif
 
 CFLAGS ?= -O2 -g
@@ -47,7 +49,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 KSKIT = $(BUILD)/kskit
 
-.PHONY: all deps check check-unit check-cli demo install clean bench format
+.PHONY: all deps check demo install clean bench format fuzz
 
 all: $(KSKIT)
 
@@ -79,11 +81,15 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libkskit.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libkskit.a $(ALL_LDFLAGS) \
 		$(PKG_LIBS) -lm
 
+$(BUILD)/nodlclose.so: tests/nodlclose.c
+	@mkdir -p $(@D)
+	$(CC) -shared -fPIC -O2 -o $@ $<
+
 # Each test is a TAP producer: cmocka binaries, fuzz corpus replays, sh scripts.
-check: $(KSKIT) $(UNIT_BIN) $(FUZZ_BIN)
+check: $(KSKIT) $(UNIT_BIN) $(FUZZ_BIN) $(SAN_PRELOAD)
 	KSKIT="$(abspath $(KSKIT))" FUZZ_BIN="$(abspath $(BUILD)/fuzz)" \
-	CMOCKA_MESSAGE_OUTPUT=TAP \
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	CMOCKA_MESSAGE_OUTPUT=TAP $(if $(SAN_PRELOAD),LD_PRELOAD=$(abspath $(SAN_PRELOAD))) \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0:verify_asan_link_order=0 \
 	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	prove --exec '' $(PROVE_FLAGS) $(UNIT_BIN) tests/fuzz/replay.t tests/cli/*.t
@@ -104,4 +110,18 @@ format:
 	clang-format -i tools/*.c tools/*.h tools/lib/*.c tools/lib/*.h tests/unit/*.c tests/unit/*.h
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
+
+# Coverage-guided fuzzing with libFuzzer (clang): make fuzz FUZZ_SECONDS=60.
+# New crashers go into tests/fuzz/corpus/NAME so make check replays them.
+FUZZ_SECONDS ?= 60
+fuzz: $(BUILD)/.deps-ok
+	@mkdir -p build-fuzz
+	for src in $(FUZZ_SRC); do \
+		name=$$(basename $$src .c | sed 's/^fuzz-//'); \
+		clang -g -O1 -std=c11 -D_GNU_SOURCE -Itools -fsanitize=fuzzer,address,undefined \
+			$(PKG_CFLAGS) -o build-fuzz/fuzz-$$name $$src $(LIB_SRC) $(PKG_LIBS) -lm || exit 1; \
+		mkdir -p build-fuzz/corpus-$$name; \
+		build-fuzz/fuzz-$$name -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build-fuzz/ \
+			build-fuzz/corpus-$$name tests/fuzz/corpus/$$name || exit 1; \
+	done

@@ -73,7 +73,7 @@ int cli_open(const char *uri, const char *module, unsigned flags, struct cli_tok
 	if (ret == 0)
 		ret = kskit_token_open(ct->p11, ct->sel, flags, &ct->tok);
 	if (ret) {
-		cli_fail(uri, ret);
+		cli_fail(NULL, ret); /* not the URI: it may carry a pin-value */
 		cli_close(ct);
 		return EXIT_FAIL;
 	}

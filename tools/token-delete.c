@@ -60,7 +60,7 @@ int kskit_token_delete(int argc, char **argv)
 	}
 	ret = kskit_object_find_one(ct.tok, ct.sel, &obj);
 	if (ret) {
-		status = cli_fail(argv[optind], ret);
+		status = cli_fail(NULL, ret);
 		goto out;
 	}
 	describe_object(stdout, ct.tok, obj);

@@ -101,6 +101,12 @@ static int import(struct cli_token *ct, const char *path, struct kskit_import *p
 	ret = kskit_keyfile_read(path, passphrase_cb, (void *)path, &key, &alg);
 	if (ret)
 		return cli_fail(path, ret);
+	if (!kskit_token_offers(ct->tok, alg)) {
+		EVP_PKEY_free(key);
+		return cli_fail(path, kskit_error_set(KSKIT_EMECHANISM,
+						      "the token cannot sign with %s: not imported",
+						      alg->name));
+	}
 	if (!p->id) {
 		ret = kskit_key_id(key, id);
 		p->id = id;

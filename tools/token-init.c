@@ -7,23 +7,74 @@
 #include "cli.h"
 #include "commands.h"
 #include "lib/error.h"
+#include "lib/quirks.h"
 #include "lib/secret.h"
 
 static const char usage[] =
 	"usage: kskit token init --label LABEL [--yes] [--module PATH] URI\n"
 	"\n"
-	"Erase the token the URI selects (initialised or not) and initialise it\n"
-	"with a new label, SO PIN and user PIN (C_InitToken, then C_InitPIN).\n"
-	"An initialised token is erased only after its current label is typed\n"
-	"on the terminal; --yes skips that question, for scripts.\n"
+	"Erase the token the URI selects (initialised or not: `kskit token list`\n"
+	"gives an empty slot's slot-id URI) and initialise it with a new label,\n"
+	"SO PIN and user PIN; then log in with both to prove they work.  An\n"
+	"initialised token is erased only after its current label is typed on\n"
+	"the terminal; --yes skips that question, for scripts.\n"
 	"\n"
-	"PINs: KSKIT_SO_PIN and KSKIT_PIN, or prompts without echo (new PINs\n"
-	"are typed twice).  On a token that is already initialised the SO PIN\n"
-	"is its current one, and stays.\n"
+	"PINs: KSKIT_SO_PIN (the new SO PIN) and KSKIT_PIN (the new user PIN),\n"
+	"or prompts without echo, each typed twice.  Re-initialising needs the\n"
+	"current SO PIN: KSKIT_CURRENT_SO_PIN, else KSKIT_SO_PIN, else a prompt.\n"
 	"\n"
-	"Stacks that do not initialise through C_InitToken: the opencryptoki\n"
-	"TPM 1.2 token (ceremony/tpm12-init runs tpmtoken_init) and tpm2-pkcs11\n"
-	"(ceremony/tpm2-init runs tpm2_ptool); kskit says so when it meets them.\n";
+	"Stack quirks handled here: opencryptoki's tokens take their factory SO\n"
+	"PIN (87654321) in C_InitToken and get the new one with C_SetPIN; its\n"
+	"TPM 1.2 token keeps its factory user PIN (12345678) through C_InitPIN\n"
+	"and gets the new one with C_SetPIN.  opencryptoki's soft token cannot\n"
+	"be re-initialised once its SO PIN was changed: kskit refuses and says\n"
+	"which files to remove.  tpm2-pkcs11 tokens are made with\n"
+	"ceremony/tpm2-init (tpm2_ptool).\n";
+
+struct pins {
+	char *current_so; /* the SO PIN the token has now, or NULL */
+	char *so;         /* the SO PIN it will have */
+	char *user;       /* the user PIN it will have */
+};
+
+static void pins_free(struct pins *p)
+{
+	kskit_secret_free(p->current_so);
+	kskit_secret_free(p->so);
+	kskit_secret_free(p->user);
+}
+
+static int get_pins(int initialised, struct pins *p)
+{
+	const char *env = getenv("KSKIT_CURRENT_SO_PIN") ? "KSKIT_CURRENT_SO_PIN" : "KSKIT_SO_PIN";
+	int ret = 0;
+
+	if (initialised)
+		ret = cli_get_pin("Current SO PIN", NULL, env, 0, &p->current_so);
+	if (ret == 0)
+		ret = cli_get_pin("New SO PIN", NULL, "KSKIT_SO_PIN", 1, &p->so);
+	if (ret == 0)
+		ret = cli_get_pin("New user PIN", NULL, "KSKIT_PIN", 1, &p->user);
+	return ret;
+}
+
+/* Checked before anything is erased: a PIN the token refuses after
+ * C_InitToken would leave it half initialised. */
+static int pin_lengths_fit(const CK_TOKEN_INFO *ti, const struct pins *p)
+{
+	const char *pins[] = { p->so, p->user };
+
+	for (size_t i = 0; i < 2; i++) {
+		size_t len = strlen(pins[i]);
+
+		if ((ti->ulMinPinLen && len < ti->ulMinPinLen) ||
+		    (ti->ulMaxPinLen && len > ti->ulMaxPinLen))
+			return kskit_error_set(KSKIT_EPIN_POLICY, "%s PIN: %zu characters, the token takes %lu to %lu",
+					       i == 0 ? "SO" : "user", len, (unsigned long)ti->ulMinPinLen,
+					       (unsigned long)ti->ulMaxPinLen);
+	}
+	return 0;
+}
 
 /* Another initialised token in the same module with this label would make
  * the label useless as a selector. */
@@ -49,11 +100,11 @@ static int label_taken(struct kskit_token *tok, const char *label)
 	return taken;
 }
 
-static int init_user_pin(const char *module_path, const char *label, const char *so_pin,
-			 const char *user_pin)
+/* After C_InitToken: the SO PIN and the user PIN, each proven by a login. */
+static int set_pins(const char *module_path, const char *label, const char *init_so,
+		    const struct pins *p, const struct kskit_quirks *q)
 {
 	struct cli_token ct = { 0 };
-	CK_RV rv;
 	int ret;
 
 	ret = kskit_sel_for_label(module_path, label, &ct.sel);
@@ -62,54 +113,59 @@ static int init_user_pin(const char *module_path, const char *label, const char 
 	if (ret == 0)
 		ret = kskit_token_open(ct.p11, ct.sel, KSKIT_TOKEN_RW, &ct.tok);
 	if (ret == 0)
-		ret = kskit_token_login(ct.tok, CKU_SO, so_pin, strlen(so_pin));
-	if (ret == 0) {
-		rv = kskit_token_module(ct.tok)->C_InitPIN(kskit_token_session(ct.tok),
-							   (CK_UTF8CHAR_PTR)user_pin,
-							   strlen(user_pin));
-		if (rv != CKR_OK)
-			ret = kskit_p11_error("C_InitPIN", rv);
+		ret = kskit_token_login(ct.tok, CKU_SO, init_so, strlen(init_so));
+	if (ret == 0 && strcmp(init_so, p->so) != 0)
+		ret = kskit_token_set_pin(ct.tok, init_so, p->so);
+	if (ret == 0)
+		ret = kskit_token_init_pin(ct.tok, p->user);
+	if (ret)
+		goto out;
+	kskit_token_logout(ct.tok);
+	ret = kskit_token_login(ct.tok, CKU_USER, p->user, strlen(p->user));
+	if (ret == KSKIT_EPIN_INCORRECT && q->factory_user_pin) {
+		ret = kskit_token_login(ct.tok, CKU_USER, q->factory_user_pin,
+					strlen(q->factory_user_pin));
+		if (ret == 0)
+			ret = kskit_token_set_pin(ct.tok, q->factory_user_pin, p->user);
+		kskit_token_logout(ct.tok);
+		if (ret == 0)
+			ret = kskit_token_login(ct.tok, CKU_USER, p->user, strlen(p->user));
 	}
+	kskit_token_logout(ct.tok);
+	if (ret == 0)
+		ret = kskit_token_login(ct.tok, CKU_SO, p->so, strlen(p->so));
 	if (ret == 0) {
 		char *uri = kskit_token_uri(ct.tok);
 
 		printf("initialised: %s\n", uri ? uri : label);
+		printf("SO PIN and user PIN set; a login with each succeeded\n");
 		free(uri);
 	}
+out:
 	cli_close(&ct);
 	return ret;
-}
-
-/* The stacks whose tokens are made by their own tools. */
-static const char *own_tool(const CK_TOKEN_INFO *ti)
-{
-	char manuf[33], model[17];
-
-	kskit_p11_string(manuf, ti->manufacturerID, sizeof(ti->manufacturerID));
-	kskit_p11_string(model, ti->model, sizeof(ti->model));
-	if (strstr(model, "TPM") && strstr(manuf, "IBM"))
-		return "this is opencryptoki's TPM 1.2 token: initialise it with "
-		       "ceremony/tpm12-init (tpm_takeownership, tpmtoken_init)";
-	return NULL;
 }
 
 static int run(struct cli_token *ct, const char *label, int yes)
 {
 	const CK_TOKEN_INFO *ti = kskit_token_info(ct->tok);
+	const struct kskit_quirks *q = kskit_token_quirks(ti);
 	int initialised = (ti->flags & CKF_TOKEN_INITIALIZED) != 0;
-	const char *tool = own_tool(ti);
+	struct pins p = { 0 };
+	const char *init_so;
 	unsigned char padded[32];
-	char *so_pin = NULL, *user_pin = NULL;
 	CK_RV rv;
 	int ret;
 
-	if (tool) {
-		fprintf(stderr, "%s: %s\n", cli_name, tool);
-		return EXIT_FAIL;
-	}
 	if (label_taken(ct->tok, label)) {
 		fprintf(stderr, "%s: another token of this module is labelled \"%s\"\n", cli_name,
 			label);
+		return EXIT_FAIL;
+	}
+	if (initialised && q->reinit_breaks_so && !(ti->flags & CKF_SO_PIN_TO_BE_CHANGED)) {
+		fprintf(stderr, "%s: the %s cannot be re-initialised once its SO PIN was changed "
+				"(C_InitToken would lock the SO out for good): %s\n",
+			cli_name, q->stack, q->reinit_breaks_so);
 		return EXIT_FAIL;
 	}
 	if (initialised && !yes) {
@@ -119,31 +175,27 @@ static int run(struct cli_token *ct, const char *label, int yes)
 		if (ret)
 			return cli_fail(NULL, ret);
 	}
-	ret = cli_get_pin(initialised ? "SO PIN" : "New SO PIN", NULL, "KSKIT_SO_PIN", !initialised,
-			  &so_pin);
+	ret = get_pins(initialised, &p);
 	if (ret == 0)
-		ret = cli_get_pin("New user PIN", NULL, "KSKIT_PIN", 1, &user_pin);
+		ret = pin_lengths_fit(ti, &p);
 	if (ret)
 		goto out;
+	init_so = initialised ? p.current_so : q->factory_so_pin ? q->factory_so_pin : p.so;
 	memset(padded, ' ', sizeof(padded));
 	memcpy(padded, label, strlen(label));
 	rv = kskit_token_module(ct->tok)->C_InitToken(kskit_token_slot(ct->tok),
-						      (CK_UTF8CHAR_PTR)so_pin, strlen(so_pin),
+						      (CK_UTF8CHAR_PTR)init_so, strlen(init_so),
 						      padded);
-	if (rv == CKR_FUNCTION_NOT_SUPPORTED) {
-		ret = kskit_error_set(KSKIT_EPKCS11,
-				      "C_InitToken: CKR_FUNCTION_NOT_SUPPORTED: initialise this "
-				      "token with its own tool (see kskit token init --help)");
-		goto out;
-	}
 	if (rv != CKR_OK) {
 		ret = kskit_p11_error("C_InitToken", rv);
+		if (rv == CKR_FUNCTION_NOT_SUPPORTED)
+			ret = kskit_error_set(ret, "C_InitToken: not supported by %s; see "
+						   "kskit token init --help", q->stack);
 		goto out;
 	}
-	ret = init_user_pin(kskit_token_module_path(ct->tok), label, so_pin, user_pin);
+	ret = set_pins(kskit_token_module_path(ct->tok), label, init_so, &p, q);
 out:
-	kskit_secret_free(so_pin);
-	kskit_secret_free(user_pin);
+	pins_free(&p);
 	return ret ? cli_fail(NULL, ret) : EXIT_OK;
 }
 

@@ -31,6 +31,8 @@ static void print_state(const CK_TOKEN_INFO *ti)
 		{ CKF_SO_PIN_COUNT_LOW, "so-pin-count-low" },
 		{ CKF_SO_PIN_FINAL_TRY, "so-pin-final-try" },
 		{ CKF_SO_PIN_LOCKED, "so-pin-locked" },
+		{ CKF_USER_PIN_TO_BE_CHANGED, "user-pin-to-be-changed" },
+		{ CKF_SO_PIN_TO_BE_CHANGED, "so-pin-to-be-changed" },
 		{ CKF_WRITE_PROTECTED, "write-protected" },
 		{ CKF_RNG, "rng" },
 	};
@@ -163,7 +165,7 @@ int kskit_token_list(int argc, char **argv)
 	if (ret == 0)
 		ret = kskit_p11_load(sel, &p11);
 	if (ret) {
-		status = cli_fail(argv[optind], ret);
+		status = cli_fail(NULL, ret);
 		goto out;
 	}
 	if (kskit_p11_count(p11) == 0)

@@ -165,8 +165,15 @@ int kskit_pkey_rsa(const uint8_t *n, size_t nlen, const uint8_t *e, size_t elen,
 
 	be = BN_bin2bn(e, (int)elen, NULL);
 	bn = BN_bin2bn(n, (int)nlen, NULL);
+	if (!be || !bn)
+		goto out;
+	if (!BN_is_odd(be) || BN_is_one(be) || !BN_is_odd(bn) || BN_num_bits(bn) < 512 ||
+	    BN_num_bits(bn) > 16384 || BN_cmp(be, bn) >= 0) {
+		ret = kskit_error_set(KSKIT_EKEYFILE, "not an RSA public key (exponent, modulus)");
+		goto out;
+	}
 	bld = OSSL_PARAM_BLD_new();
-	if (!be || !bn || !bld || !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) ||
+	if (!bld || !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) ||
 	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be) ||
 	    !(params = OSSL_PARAM_BLD_to_param(bld)))
 		goto out;

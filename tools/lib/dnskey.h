@@ -31,7 +31,9 @@ int kskit_dnskey_keytag(EVP_PKEY *pkey, const struct kskit_alg *alg, uint16_t fl
 int kskit_dnskey_to_pkey(const struct kskit_alg *alg, const uint8_t *key, size_t len,
 			 EVP_PKEY **out);
 
-/* An OpenSSL RSA public key from big-endian modulus and exponent. */
+/* An OpenSSL RSA public key from big-endian modulus and exponent.
+ * KSKIT_EKEYFILE unless both are odd, the exponent above 1 and below the
+ * modulus, and the modulus 512 to 16384 bits. */
 int kskit_pkey_rsa(const uint8_t *n, size_t nlen, const uint8_t *e, size_t elen,
 		   EVP_PKEY **out);
 

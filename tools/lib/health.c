@@ -5,25 +5,30 @@
 
 #define LOG2_ALPHA 40.0 /* alpha = 2^-40 */
 
-/* The smallest C with P(1 + X >= C) <= alpha, X ~ Binomial(W - 1, p):
- * the first sample of a window counts once, each of the others with p. */
-static unsigned apt_cutoff(double p)
+unsigned kskit_health_rct_cutoff(double h, double log2_alpha)
 {
-	const unsigned n = KSKIT_HEALTH_APT_WINDOW - 1;
-	const double alpha = pow(2.0, -LOG2_ALPHA);
+	return 1 + (unsigned)ceil(log2_alpha / h);
+}
+
+/* C = 1 + CRITBINOM(W, 2^-H, 1 - alpha): CRITBINOM is the smallest k with
+ * P(X > k) <= alpha, X ~ Binomial(W, p).  The tail is summed from the top so
+ * that alphas far below double precision's 1 - epsilon still resolve. */
+unsigned kskit_health_apt_cutoff(double h, double log2_alpha)
+{
+	const unsigned n = KSKIT_HEALTH_APT_WINDOW;
+	const double alpha = pow(2.0, -log2_alpha), p = pow(2.0, -h);
 	double tail = 0.0;
 	unsigned k;
 
-	for (k = n + 1; k-- > 0;) {
+	for (k = n; k > 0; k--) {
 		double lpmf = lgamma(n + 1.0) - lgamma(k + 1.0) - lgamma(n - k + 1.0) +
 			      k * log(p) + (n - k) * log1p(-p);
 
-		tail += exp(lpmf);
-		if (tail > alpha)
+		if (tail + exp(lpmf) > alpha)
 			break;
+		tail += exp(lpmf); /* tail = P(X >= k) <= alpha, so P(X > k - 1) <= alpha */
 	}
-	/* P(X >= k + 1) <= alpha, so C - 1 = k + 1. */
-	return k + 2;
+	return 1 + k;
 }
 
 int kskit_health_init(struct kskit_health *t, double h)
@@ -31,8 +36,8 @@ int kskit_health_init(struct kskit_health *t, double h)
 	if (!(h > 0.0 && h <= 8.0))
 		return KSKIT_EINVAL;
 	*t = (struct kskit_health){ 0 };
-	t->rct_cutoff = 1 + (unsigned)ceil(LOG2_ALPHA / h);
-	t->apt_cutoff = apt_cutoff(pow(2.0, -h));
+	t->rct_cutoff = kskit_health_rct_cutoff(h, LOG2_ALPHA);
+	t->apt_cutoff = kskit_health_apt_cutoff(h, LOG2_ALPHA);
 	if (t->apt_cutoff > KSKIT_HEALTH_APT_WINDOW)
 		t->apt_cutoff = KSKIT_HEALTH_APT_WINDOW;
 	return 0;

@@ -30,6 +30,11 @@ struct kskit_health {
  * KSKIT_EINVAL for a claim out of range. */
 int kskit_health_init(struct kskit_health *t, double h);
 
+/* The cutoffs for a claim of h bits per byte and a false-positive
+ * probability of 2^-log2_alpha (SP 800-90B 4.4.1 and 4.4.2). */
+unsigned kskit_health_rct_cutoff(double h, double log2_alpha);
+unsigned kskit_health_apt_cutoff(double h, double log2_alpha);
+
 /* Run both tests over n more samples.  0, or KSKIT_EHEALTH_RCT /
  * KSKIT_EHEALTH_APT at the first failure; after a failure the source must
  * not be used again. */

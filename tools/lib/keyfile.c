@@ -320,6 +320,18 @@ static int read_pem(const char *text, size_t len, pem_password_cb *cb, void *arg
 	return 0;
 }
 
+int kskit_keyfile_parse(char *text, size_t len, pem_password_cb *pass_cb, void *cb_arg,
+			EVP_PKEY **key, const struct kskit_alg **alg)
+{
+	if (strlen(text) != len)
+		return kskit_error_set(KSKIT_EKEYFILE, "NUL byte in a key file");
+	if (strncmp(text, "Private-key-format:", 19) == 0)
+		return read_bind(text, key, alg);
+	if (strstr(text, "-----BEGIN "))
+		return read_pem(text, len, pass_cb, cb_arg, key, alg);
+	return kskit_error_set(KSKIT_EKEYFILE, "neither a BIND .private file nor PEM");
+}
+
 int kskit_keyfile_read(const char *path, pem_password_cb *pass_cb, void *cb_arg,
 		       EVP_PKEY **key, const struct kskit_alg **alg)
 {
@@ -330,12 +342,7 @@ int kskit_keyfile_read(const char *path, pem_password_cb *pass_cb, void *cb_arg,
 	ret = read_file(path, &text, &len);
 	if (ret)
 		return ret;
-	if (strncmp(text, "Private-key-format:", 19) == 0)
-		ret = read_bind(text, key, alg);
-	else if (strstr(text, "-----BEGIN "))
-		ret = read_pem(text, len, pass_cb, cb_arg, key, alg);
-	else
-		ret = kskit_error_set(KSKIT_EKEYFILE, "%s: neither a BIND .private file nor PEM", path);
+	ret = kskit_keyfile_parse(text, len, pass_cb, cb_arg, key, alg);
 	kskit_secret_free(text);
 	return ret;
 }

@@ -21,4 +21,9 @@
 int kskit_keyfile_read(const char *path, pem_password_cb *pass_cb, void *cb_arg,
 		       EVP_PKEY **key, const struct kskit_alg **alg);
 
+/* The same over text already in memory: len bytes plus a terminating NUL,
+ * which the parser may modify (the caller wipes it). */
+int kskit_keyfile_parse(char *text, size_t len, pem_password_cb *pass_cb, void *cb_arg,
+			EVP_PKEY **key, const struct kskit_alg **alg);
+
 #endif

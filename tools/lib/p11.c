@@ -15,7 +15,7 @@ struct kskit_sel {
 
 struct kskit_p11 {
 	CK_FUNCTION_LIST **registry; /* from p11_kit_modules_load, or NULL */
-	CK_FUNCTION_LIST **modules;  /* the ones in use, NULL-terminated */
+	CK_FUNCTION_LIST **modules;  /* the ones in use and initialised */
 	char **paths;
 	size_t n;
 	int direct; /* modules[0] was loaded by path: finalise and release it */
@@ -258,22 +258,38 @@ static int load_path(struct kskit_p11 *p11, const char *path)
 	return 0;
 }
 
+/* Load the registry without initialising it, then initialise only the
+ * modules wanted: one named module must not wake every other stack. */
 static int load_registry(struct kskit_p11 *p11, const char *name)
 {
 	int ret;
 
 	p11_kit_be_quiet();
-	p11->registry = p11_kit_modules_load_and_initialize(0);
+	p11->registry = p11_kit_modules_load(NULL, 0);
 	if (!p11->registry)
 		return kskit_error_set(KSKIT_EMODULE_LOAD, "p11-kit registry: %s",
 				       p11_kit_message() ? p11_kit_message() : "cannot load");
 	for (size_t i = 0; p11->registry[i]; i++) {
-		char *mname = p11_kit_module_get_name(p11->registry[i]);
+		CK_FUNCTION_LIST *mod = p11->registry[i];
+		char *mname = p11_kit_module_get_name(mod);
 		int want = !name || (mname && strcmp(mname, name) == 0);
+		CK_RV rv;
 
 		free(mname);
-		if (want && (ret = p11_add(p11, p11->registry[i])) != 0)
+		if (!want)
+			continue;
+		rv = p11_kit_module_initialize(mod);
+		if (rv != CKR_OK) {
+			if (name)
+				return kskit_error_set(KSKIT_EMODULE_LOAD, "module-name=%s: C_Initialize: %s",
+						       name, kskit_ckr_name(rv));
+			continue; /* listing everything: a broken module is not ours to fix */
+		}
+		ret = p11_add(p11, mod);
+		if (ret) {
+			p11_kit_module_finalize(mod);
 			return ret;
+		}
 	}
 	if (name && p11->n == 0)
 		return kskit_error_set(KSKIT_EMODULE_NAME, "module-name=%s", name);
@@ -304,12 +320,12 @@ void kskit_p11_free(struct kskit_p11 *p11)
 {
 	if (!p11)
 		return;
-	if (p11->direct && p11->n == 1) {
-		p11_kit_module_finalize(p11->modules[0]);
+	for (size_t i = 0; i < p11->n; i++)
+		p11_kit_module_finalize(p11->modules[i]);
+	if (p11->direct && p11->n == 1)
 		p11_kit_module_release(p11->modules[0]);
-	}
 	if (p11->registry)
-		p11_kit_modules_finalize_and_release(p11->registry);
+		p11_kit_modules_release(p11->registry);
 	for (size_t i = 0; i < p11->n; i++)
 		free(p11->paths[i]);
 	free(p11->paths);

@@ -236,6 +236,28 @@ int kskit_token_login(struct kskit_token *tok, CK_USER_TYPE who, const char *pin
 	return kskit_error_set(ret, "C_Login: %s", kskit_ckr_name(rv));
 }
 
+int kskit_token_set_pin(struct kskit_token *tok, const char *old_pin, const char *new_pin)
+{
+	CK_RV rv = tok->fl->C_SetPIN(tok->session, (CK_UTF8CHAR_PTR)old_pin, strlen(old_pin),
+				     (CK_UTF8CHAR_PTR)new_pin, strlen(new_pin));
+
+	return rv == CKR_OK ? 0 : kskit_p11_error("C_SetPIN", rv);
+}
+
+int kskit_token_init_pin(struct kskit_token *tok, const char *pin)
+{
+	CK_RV rv = tok->fl->C_InitPIN(tok->session, (CK_UTF8CHAR_PTR)pin, strlen(pin));
+
+	return rv == CKR_OK ? 0 : kskit_p11_error("C_InitPIN", rv);
+}
+
+void kskit_token_logout(struct kskit_token *tok)
+{
+	if (tok->has_session && tok->logged_in)
+		(void)tok->fl->C_Logout(tok->session);
+	tok->logged_in = 0;
+}
+
 static int read_mechanisms(struct kskit_token *tok)
 {
 	CK_ULONG n = 0;

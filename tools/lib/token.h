@@ -53,6 +53,16 @@ void kskit_token_session_close(struct kskit_token *tok);
  * CKF_*_PIN_COUNT_LOW / FINAL_TRY / LOCKED. */
 int kskit_token_login(struct kskit_token *tok, CK_USER_TYPE who, const char *pin, size_t pin_len);
 
+/* C_SetPIN for whoever is logged in on the session (or the user, when no
+ * one is and the token allows it). */
+int kskit_token_set_pin(struct kskit_token *tok, const char *old_pin, const char *new_pin);
+
+/* C_InitPIN: set the user PIN; needs an SO login. */
+int kskit_token_init_pin(struct kskit_token *tok, const char *pin);
+
+/* Log out (session stays open). */
+void kskit_token_logout(struct kskit_token *tok);
+
 /* Non-zero if the token lists mech; *info filled when info is not NULL. */
 int kskit_token_has_mechanism(struct kskit_token *tok, CK_MECHANISM_TYPE mech,
 			      CK_MECHANISM_INFO *info);

@@ -1,0 +1,96 @@
+# TAP helpers for kskit's shell tests.  Source it; end with done_testing.
+# KSKIT is the binary under test (set by make check).
+set -u
+
+: "${KSKIT:=$(cd "$(dirname "$0")/../.." && pwd)/build/kskit}"
+TESTS_DIR=$(cd "$(dirname "$0")/.." && pwd)
+TOP=$(cd "$TESTS_DIR/.." && pwd)
+_n=0
+_failed=0
+OUT=
+ERR=
+RC=0
+
+# run CMD...: run it with stdin from /dev/null; $OUT, $ERR, $RC get the result.
+run() {
+	_o=$(mktemp) _e=$(mktemp)
+	"$@" </dev/null >"$_o" 2>"$_e"
+	RC=$?
+	OUT=$(cat "$_o") ERR=$(cat "$_e")
+	rm -f "$_o" "$_e"
+}
+
+_report() { # status description
+	_n=$((_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_n - $2"
+	else
+		echo "not ok $_n - $2"
+		_failed=$((_failed + 1))
+		printf '%s\n' "# rc=$RC" "# stdout:" "$(printf '%s\n' "$OUT" | sed 's/^/#   /')" \
+			"# stderr:" "$(printf '%s\n' "$ERR" | sed 's/^/#   /')"
+	fi
+}
+
+# rc_is WANT DESC CMD...: run CMD, pass when its exit status is WANT.
+rc_is() {
+	_want=$1 _desc=$2
+	shift 2
+	run "$@"
+	[ "$RC" -eq "$_want" ]
+	_report $? "$_desc"
+}
+
+# out_has REGEX DESC: the last run's stdout matches (grep -E).
+out_has() {
+	printf '%s\n' "$OUT" | grep -Eq -- "$1"
+	_report $? "$2"
+}
+
+# err_has REGEX DESC: the last run's stderr matches (grep -E).
+err_has() {
+	printf '%s\n' "$ERR" | grep -Eq -- "$1"
+	_report $? "$2"
+}
+
+# err_one_line DESC: the last run's stderr is exactly one line.
+err_one_line() {
+	[ "$(printf '%s\n' "$ERR" | grep -c .)" -eq 1 ]
+	_report $? "$1"
+}
+
+# check STATUS DESC: report an arbitrary test.
+check() {
+	_report "$1" "$2"
+}
+
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+done_testing() {
+	echo "1..$_n"
+	[ "$_failed" -eq 0 ]
+	exit $?
+}
+
+# Start stand-in STACK in a fresh directory; stop it when the test exits.
+standin_start() {
+	STANDIN=$(mktemp -d "${TMPDIR:-/tmp}/kskit-$1.XXXXXX")
+	trap 'standin_stop' EXIT
+	trap 'exit 129' HUP INT TERM
+	if ! _log=$("$TOP/scripts/start-$1" "$STANDIN" 2>&1); then
+		echo "Bail out! cannot start the $1 stand-in: $(printf '%s\n' "$_log" | tail -n 3)"
+		exit 1
+	fi
+	# shellcheck disable=SC1091
+	. "$STANDIN/env"
+}
+
+standin_stop() {
+	[ -n "${STANDIN:-}" ] || return 0
+	"$TOP/scripts/stop-standin" "$STANDIN"
+	rm -rf "$STANDIN"
+	STANDIN=
+}

@@ -1,0 +1,147 @@
+# The checks every token stack goes through, as functions over:
+#   MODULE  the PKCS#11 module      LABEL  the token's label
+#   URI     pkcs11:token=LABEL?module-path=MODULE
+# with KSKIT_PIN / KSKIT_SO_PIN set.  Source after tests/lib.sh.
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/kskit-suite.XXXXXX")
+trap 'standin_stop; rm -rf "$WORK"' EXIT
+
+token_uri() { # LABEL
+	URI="pkcs11:token=$1?module-path=$MODULE"
+}
+
+# suite_list: the token is listed, initialised, with its algorithms.
+suite_list() {
+	rc_is 0 "token list" "$KSKIT" token list --module "$MODULE"
+	out_has "token: \"$LABEL\"" "token list shows the token \"$LABEL\""
+	out_has "state: initialised.*login-required" "token list shows the state"
+	out_has "dnssec:.*RSASHA256" "token list shows RSASHA256 among the algorithms"
+}
+
+# suite_import_bind ALG BITS: a key made by BIND's dnssec-keygen goes onto
+# the token, and token show gives the key tag BIND gave it.
+suite_import_bind() {
+	_alg=$1 _bits=$2
+	# shellcheck disable=SC2086
+	_k=$(cd "$WORK" && dnssec-keygen -q -a "$_alg" ${_bits:+-b $_bits} -f KSK -K "$WORK" example.com)
+	_tag=$(printf '%s' "$_k" | sed 's/.*+0*\([0-9][0-9]*\)$/\1/')
+	rc_is 0 "import a BIND $_alg key ($_k)" "$KSKIT" token import --label "$_k" "$WORK/$_k.private" "$URI"
+	rc_is 0 "token show after importing $_k" "$KSKIT" token show "pkcs11:token=$LABEL;object=$_k;type=private?module-path=$MODULE"
+	out_has "key tag $_tag as KSK" "token show gives BIND's key tag $_tag for $_k"
+	out_has "sensitive=yes extractable=no" "$_k is sensitive and not extractable"
+	rc_is 1 "importing $_k twice is refused" "$KSKIT" token import --label again "$WORK/$_k.private" "$URI"
+	err_has "already on the token" "importing twice: says why"
+	rc_is 0 "the imported $_k signs and verifies" \
+		"$KSKIT" token test --count 5 --rng-bytes 0 "pkcs11:token=$LABEL;object=$_k;type=private?module-path=$MODULE"
+	IMPORTED=$_k
+}
+
+# suite_import_ldns ALG: the same with ldns-keygen's key.
+suite_import_ldns() {
+	_k=$(cd "$WORK" && ldns-keygen -a "$1" -k example.net)
+	_tag=$(printf '%s' "$_k" | sed 's/.*+0*\([0-9][0-9]*\)$/\1/')
+	rc_is 0 "import an ldns $1 key ($_k)" "$KSKIT" token import --label "$_k" "$WORK/$_k.private" "$URI"
+	out_has "key tag $_tag as KSK" "token import shows ldns's key tag $_tag"
+}
+
+# suite_import_pem: a PKCS#8 PEM made by openssl, extractable on request.
+suite_import_pem() {
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/pem.key" 2>/dev/null
+	rc_is 0 "import a PKCS#8 PEM key, extractable" \
+		"$KSKIT" token import --extractable --label pemkey --id 0102 "$WORK/pem.key" "$URI"
+	out_has "extractable=yes" "the PEM key is extractable as asked"
+	out_has "id=%01%02" "the PEM key has the id asked for"
+	openssl pkey -in "$WORK/pem.key" -aes-256-cbc -passout pass:correct-horse -out "$WORK/enc.key"
+	KSKIT_KEY_PASSPHRASE=wrong rc_is 1 "an encrypted PEM with the wrong passphrase" \
+		"$KSKIT" token import --label encw "$WORK/enc.key" "$URI"
+	err_has "wrong passphrase" "wrong passphrase: says so"
+	printf 'Private-key-format: v1.3\nAlgorithm: 8 (RSASHA256)\nModulus: AAAA\n' >"$WORK/bad.private"
+	rc_is 1 "a BIND file missing its fields" "$KSKIT" token import "$WORK/bad.private" "$URI"
+	err_has "malformed key file \(no PublicExponent" "missing field: names it"
+	err_one_line "missing field: one error line"
+	printf 'hello\n' >"$WORK/junk.key"
+	rc_is 1 "a file that is no key" "$KSKIT" token import "$WORK/junk.key" "$URI"
+	err_has "neither a BIND .private file nor PEM" "no key: says so"
+	rc_is 1 "a key file that does not exist" "$KSKIT" token import "$WORK/none.private" "$URI"
+	err_has "No such file" "missing key file: says so"
+}
+
+# suite_show: objects listed with their attributes; without login the
+# private keys stay hidden.
+suite_show() {
+	rc_is 0 "token show" "$KSKIT" token show "$URI"
+	out_has "^private-key RSA-2048" "token show lists an RSA-2048 private key"
+	out_has "always-sensitive=" "token show gives the protection attributes"
+	out_has "uri: pkcs11:.*type=private" "token show gives each object's URI"
+	rc_is 0 "token show --no-login" "$KSKIT" token show --no-login "$URI"
+	! printf '%s\n' "$OUT" | grep -q '^private-key'
+	check $? "without login no private key is shown"
+}
+
+# suite_test ALGS: token test signs and verifies with each algorithm.
+suite_test() {
+	rc_is 0 "token test" "$KSKIT" token test --count 20 --rng-bytes 16384 "$URI"
+	for _a in $1; do
+		out_has "^$_a \(" "token test covers $_a"
+	done
+	out_has "all verified" "token test verifies in software"
+	out_has "RNG: 16384 bytes.*passed" "token test checks the RNG"
+}
+
+# suite_rng: the pump to a file, through rngtest, and into the kernel.
+suite_rng() {
+	rc_is 0 "rng to a file" "$KSKIT" rng --bytes 4096 --output "$WORK/random.bin" "$URI"
+	[ "$(stat -c %s "$WORK/random.bin")" -eq 4096 ] && [ "$(stat -c %a "$WORK/random.bin")" = 600 ]
+	check $? "rng wrote 4096 bytes, mode 0600"
+	"$KSKIT" rng --bytes 2500 --loop --output - "$URI" 2>"$WORK/rng.err" | rngtest -c 20 >"$WORK/rngtest.out" 2>&1
+	_ok=$(sed -n 's/.*FIPS 140-2 successes: \([0-9]*\).*/\1/p' "$WORK/rngtest.out")
+	[ "${_ok:-0}" -ge 18 ]
+	check $? "rngtest passes the token's stream (${_ok:-0} of 20 FIPS 140-2 blocks)"
+	if [ "$(id -u)" -eq 0 ]; then
+		rc_is 0 "rng into the kernel" "$KSKIT" rng --bytes 256 "$URI"
+		out_has "mixed 256 bytes into the kernel \(credited 512 bits\), reseeded" "rng says what it credited"
+	fi
+}
+
+# suite_wrong_pin: a wrong PIN is one clear error.
+suite_wrong_pin() {
+	KSKIT_PIN=0000000 rc_is 1 "a wrong PIN" "$KSKIT" token show "$URI"
+	err_has "wrong PIN \(C_Login: CKR_PIN_INCORRECT\)" "wrong PIN: says so"
+	printf '%s\n' "$KSKIT_PIN" >"$WORK/pin"
+	chmod 600 "$WORK/pin"
+	KSKIT_PIN='' rc_is 0 "pin-source=file: gives the PIN" \
+		"$KSKIT" token show "pkcs11:token=$LABEL?module-path=$MODULE&pin-source=file:$WORK/pin"
+	KSKIT_PIN='' rc_is 1 "a pin-source file that does not exist" \
+		"$KSKIT" token show "pkcs11:token=$LABEL?module-path=$MODULE&pin-source=file:$WORK/nopin"
+	err_has "cannot read the PIN from pin-source" "missing pin-source: says so"
+	KSKIT_PIN='' rc_is 1 "no PIN and no terminal" "$KSKIT" token show "$URI"
+	err_has "no PIN: no terminal" "no PIN: says how to give one"
+}
+
+# suite_selection: URIs that match no token, or no object.
+suite_selection() {
+	rc_is 1 "a URI matching no token" "$KSKIT" token show "pkcs11:token=no-such-token?module-path=$MODULE"
+	err_has "no token matches the URI" "no token: says so"
+	err_one_line "no token: one error line"
+	rc_is 1 "deleting an object that is not there" \
+		"$KSKIT" token delete --yes "pkcs11:token=$LABEL;object=no-such-key?module-path=$MODULE"
+	err_has "no object matches the URI" "no object: says so"
+	rc_is 2 "token delete needs an object in the URI" "$KSKIT" token delete --yes "$URI"
+}
+
+# suite_delete OBJECT: delete one key pair, half by half.
+suite_delete() {
+	rc_is 1 "token delete without --yes and no terminal" \
+		"$KSKIT" token delete "pkcs11:token=$LABEL;object=$1;type=private?module-path=$MODULE"
+	err_has "canceled" "delete without confirmation is canceled"
+	rc_is 1 "object= alone matches both halves of a key pair" \
+		"$KSKIT" token delete --yes "pkcs11:token=$LABEL;object=$1?module-path=$MODULE"
+	err_has "several objects match" "two halves: says so"
+	rc_is 0 "token delete the private key" \
+		"$KSKIT" token delete --yes "pkcs11:token=$LABEL;object=$1;type=private?module-path=$MODULE"
+	rc_is 0 "token delete the public key" \
+		"$KSKIT" token delete --yes "pkcs11:token=$LABEL;object=$1;type=public?module-path=$MODULE"
+	rc_is 0 "token show after delete" "$KSKIT" token show "$URI"
+	! printf '%s\n' "$OUT" | grep -q "label \"$1\""
+	check $? "the deleted key is gone"
+}
