@@ -53,9 +53,11 @@ err_has() {
 	_report $? "$2"
 }
 
-# err_one_line DESC: the last run's stderr is exactly one line.
+# err_one_line DESC: kskit wrote exactly one line to stderr (a module's
+# own diagnostics, like tpm2-pkcs11's "ERROR:" lines, are not kskit's).
 err_one_line() {
-	[ "$(printf '%s\n' "$ERR" | grep -c .)" -eq 1 ]
+	[ "$(printf '%s\n' "$ERR" | grep -c '^kskit')" -eq 1 ] &&
+		! printf '%s\n' "$ERR" | grep -v -e '^kskit' -e '^ERROR: ' -e '^$' | grep -q .
 	_report $? "$1"
 }
 

@@ -1,4 +1,5 @@
 /* kskit - DNSSEC key ceremony toolkit: a table of subcommands. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kskit: cannot disable core dumps\n");
 		return EXIT_FAIL;
 	}
+	/* A token daemon that dies (tcsd) must show up as a failed call with
+	 * an error line, not as a silent death by SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

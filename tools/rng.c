@@ -221,7 +221,6 @@ int kskit_rng(int argc, char **argv)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	status = cli_open(argv[optind], o.module, 0, &ct);
 	if (status == EXIT_OK) {
 		ret = pump(&ct, &o, fd);

@@ -14,6 +14,7 @@
 #include "lib/import.h"
 #include "lib/keyfile.h"
 #include "lib/object.h"
+#include "lib/quirks.h"
 #include "lib/secret.h"
 
 static const char usage[] =
@@ -93,19 +94,24 @@ static int id_in_use(struct kskit_token *tok, const unsigned char *id, size_t le
 static int import(struct cli_token *ct, const char *path, struct kskit_import *p)
 {
 	const struct kskit_alg *alg = NULL;
+	const struct kskit_quirks *q = kskit_quirks_of(ct->tok);
 	EVP_PKEY *key = NULL;
 	unsigned char id[20];
 	CK_OBJECT_HANDLE priv, pub;
 	int ret;
 
+	if (q->no_import) {
+		fprintf(stderr, "%s: cannot import into this token: %s\n", cli_name, q->no_import);
+		return EXIT_FAIL;
+	}
 	ret = kskit_keyfile_read(path, passphrase_cb, (void *)path, &key, &alg);
 	if (ret)
 		return cli_fail(path, ret);
-	if (!kskit_token_offers(ct->tok, alg)) {
+	if (!kskit_token_offers_bits(ct->tok, alg, (unsigned)EVP_PKEY_get_bits(key))) {
+		ret = kskit_error_set(KSKIT_EMECHANISM, "the token cannot sign with %s and a %d-bit key: not imported",
+				      alg->name, EVP_PKEY_get_bits(key));
 		EVP_PKEY_free(key);
-		return cli_fail(path, kskit_error_set(KSKIT_EMECHANISM,
-						      "the token cannot sign with %s: not imported",
-						      alg->name));
+		return cli_fail(path, ret);
 	}
 	if (!p->id) {
 		ret = kskit_key_id(key, id);

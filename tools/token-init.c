@@ -104,6 +104,9 @@ static int label_taken(struct kskit_token *tok, const char *label)
 static int set_pins(const char *module_path, const char *label, const char *init_so,
 		    const struct pins *p, const struct kskit_quirks *q)
 {
+	/* opencryptoki's tokens come out of C_InitToken with the factory SO PIN
+	 * whatever PIN C_InitToken was given. */
+	const char *so_now = q->factory_so_pin ? q->factory_so_pin : init_so;
 	struct cli_token ct = { 0 };
 	int ret;
 
@@ -113,9 +116,9 @@ static int set_pins(const char *module_path, const char *label, const char *init
 	if (ret == 0)
 		ret = kskit_token_open(ct.p11, ct.sel, KSKIT_TOKEN_RW, &ct.tok);
 	if (ret == 0)
-		ret = kskit_token_login(ct.tok, CKU_SO, init_so, strlen(init_so));
-	if (ret == 0 && strcmp(init_so, p->so) != 0)
-		ret = kskit_token_set_pin(ct.tok, init_so, p->so);
+		ret = kskit_token_login(ct.tok, CKU_SO, so_now, strlen(so_now));
+	if (ret == 0 && strcmp(so_now, p->so) != 0)
+		ret = kskit_token_set_pin(ct.tok, so_now, p->so);
 	if (ret == 0)
 		ret = kskit_token_init_pin(ct.tok, p->user);
 	if (ret)
@@ -149,7 +152,7 @@ out:
 static int run(struct cli_token *ct, const char *label, int yes)
 {
 	const CK_TOKEN_INFO *ti = kskit_token_info(ct->tok);
-	const struct kskit_quirks *q = kskit_token_quirks(ti);
+	const struct kskit_quirks *q = kskit_quirks_of(ct->tok);
 	int initialised = (ti->flags & CKF_TOKEN_INITIALIZED) != 0;
 	struct pins p = { 0 };
 	const char *init_so;
@@ -162,10 +165,9 @@ static int run(struct cli_token *ct, const char *label, int yes)
 			label);
 		return EXIT_FAIL;
 	}
-	if (initialised && q->reinit_breaks_so && !(ti->flags & CKF_SO_PIN_TO_BE_CHANGED)) {
-		fprintf(stderr, "%s: the %s cannot be re-initialised once its SO PIN was changed "
-				"(C_InitToken would lock the SO out for good): %s\n",
-			cli_name, q->stack, q->reinit_breaks_so);
+	if (initialised && q->no_reinit && !(ti->flags & CKF_SO_PIN_TO_BE_CHANGED)) {
+		fprintf(stderr, "%s: the %s cannot be re-initialised: %s\n", cli_name, q->stack,
+			q->no_reinit);
 		return EXIT_FAIL;
 	}
 	if (initialised && !yes) {

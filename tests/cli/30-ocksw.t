@@ -39,7 +39,7 @@ out_has "ECDSAP256SHA256 .*" "unsupported mechanism: names the algorithm"
 out_has "not offered by this token \(mechanisms\)" "unsupported mechanism: says why"
 k=$(cd "$WORK" && dnssec-keygen -q -a ECDSAP256SHA256 -K "$WORK" example.com)
 rc_is 1 "importing an EC key into an RSA-only token" "$KSKIT" token import "$WORK/$k.private" "$URI"
-err_has "the token cannot sign with ECDSAP256SHA256: not imported" "EC import: says why"
+err_has "the token cannot sign with ECDSAP256SHA256 and a 256-bit key: not imported" "EC import: says why"
 err_one_line "EC import: one error line"
 suite_rng
 suite_wrong_pin
@@ -62,7 +62,7 @@ out_has "user-pin-locked" "token list: user-pin-locked"
 # out for good (C_InitToken says CKR_OK): kskit refuses and says what to do.
 KSKIT_CURRENT_SO_PIN=so-12345 rc_is 1 "re-init after the SO PIN was changed is refused" \
 	"$KSKIT" token init --yes --label "$LABEL" "$URI"
-err_has "cannot be re-initialised once its SO PIN was changed.*remove /var/lib/opencryptoki/swtok" \
+err_has "cannot be re-initialised: it locks its SO out for good once the SO PIN was changed.*remove /var/lib/opencryptoki/swtok" \
 	"re-init refused: says which files to remove"
 err_one_line "re-init refused: one error line"
 rc_is 0 "the token is untouched" "$KSKIT" token list "$URI"

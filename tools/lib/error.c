@@ -42,6 +42,10 @@ static const char *const messages[] = {
 	[-KSKIT_EKEY_TYPE] = "key type not usable for DNSSEC",
 	[-KSKIT_EINIT_TOOL] = "the token's own initialisation tool failed",
 	[-KSKIT_ELOGIN_REQUIRED] = "the token requires a login for this",
+	[-KSKIT_EUSER_PIN_UNSET] =
+		"the token says its user PIN is not set (an opencryptoki TPM token says so too "
+		"when OCK_SRK_MODE/OCK_SRK_SECRET are missing, its TOK_OBJ directory is "
+		"missing, or the TPM is gone)",
 };
 
 const char *kskit_strerror(int code)

@@ -43,7 +43,8 @@ enum kskit_error {
 	KSKIT_EKEY_TYPE = -31,
 	KSKIT_EINIT_TOOL = -32,
 	KSKIT_ELOGIN_REQUIRED = -33,
-	KSKIT_ERROR_MIN = -33,
+	KSKIT_EUSER_PIN_UNSET = -34,
+	KSKIT_ERROR_MIN = -34,
 };
 
 /* A static, one-line description of code; never NULL. */

@@ -101,7 +101,7 @@ int kskit_p11_error(const char *call, CK_RV rv)
 		code = KSKIT_ELOGIN_REQUIRED;
 		break;
 	case CKR_USER_PIN_NOT_INITIALIZED:
-		code = KSKIT_ENOT_INITIALIZED;
+		code = KSKIT_EUSER_PIN_UNSET;
 		break;
 	default:
 		code = KSKIT_EPKCS11;
@@ -296,11 +296,20 @@ static int load_registry(struct kskit_p11 *p11, const char *name)
 	return 0;
 }
 
+/* Modules that log to stderr by default would break the one-error-line
+ * rule; a user who wants their logs sets these variables. */
+static void quiet_modules(void)
+{
+	setenv("TPM2_PKCS11_LOG_LEVEL", "0", 0);
+	setenv("TSS2_LOG", "all+NONE", 0);
+}
+
 int kskit_p11_load(const struct kskit_sel *sel, struct kskit_p11 **out)
 {
 	struct kskit_p11 *p11;
 	int ret;
 
+	quiet_modules();
 	p11 = calloc(1, sizeof(*p11));
 	if (!p11)
 		return KSKIT_ENOMEM;

@@ -35,7 +35,8 @@ const char *kskit_sel_pin_source(const struct kskit_sel *sel);
 int kskit_sel_names_object(const struct kskit_sel *sel);
 
 /* Load and initialise the module(s) sel refers to.  Free with kskit_p11_free(),
- * which finalises them. */
+ * which finalises them.  Modules known to log to stderr are quieted unless
+ * their variables are set (TPM2_PKCS11_LOG_LEVEL, TSS2_LOG). */
 int kskit_p11_load(const struct kskit_sel *sel, struct kskit_p11 **out);
 void kskit_p11_free(struct kskit_p11 *p11);
 

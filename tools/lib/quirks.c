@@ -3,23 +3,51 @@
 #include "quirks.h"
 #include "token.h"
 
-static const struct kskit_quirks standard = { "PKCS#11", NULL, 0, NULL };
+static const struct kskit_quirks standard = { "PKCS#11", NULL, NULL, NULL, NULL };
+
 static const struct kskit_quirks ock_soft = {
 	"opencryptoki soft token", "87654321",
-	"stop pkcsslotd, remove /var/lib/opencryptoki/swtok/NVTOK.DAT, "
-	"/var/lib/opencryptoki/swtok/TOK_OBJ/* and /dev/shm/var.lib.opencryptoki.swtok, "
-	"start pkcsslotd, and initialise the token again",
-	NULL,
+	"it locks its SO out for good once the SO PIN was changed; stop pkcsslotd, remove "
+	"/var/lib/opencryptoki/swtok/NVTOK.DAT, /var/lib/opencryptoki/swtok/TOK_OBJ/* and "
+	"/dev/shm/var.lib.opencryptoki.swtok, start pkcsslotd, and initialise the token again",
+	NULL, NULL,
 };
-static const struct kskit_quirks ock_tpm = { "opencryptoki TPM token", "87654321", NULL, "12345678" };
 
-const struct kskit_quirks *kskit_token_quirks(const CK_TOKEN_INFO *info)
+static const struct kskit_quirks ock_tpm = {
+	"opencryptoki TPM token", "87654321", NULL, "12345678", NULL,
+};
+
+static const struct kskit_quirks tpm2 = {
+	"tpm2-pkcs11", NULL,
+	"tpm2-pkcs11 does not re-initialise tokens; remove it with "
+	"'tpm2_ptool rmtoken --label LABEL' and initialise the empty slot",
+	NULL,
+	"tpm2-pkcs11 creates no private keys through C_CreateObject; its own "
+	"'tpm2_ptool import --label TOKEN --key-label LABEL --privkey FILE.pem "
+	"--algorithm rsa|ecc' wants the user PIN on its command line (--userpin), which "
+	"kskit will not do for you: run it yourself on the air-gapped machine, or "
+	"generate the key inside the TPM",
+};
+
+const struct kskit_quirks *kskit_token_quirks(const CK_INFO *module, const CK_TOKEN_INFO *token)
 {
-	char manuf[33], model[17];
+	char manuf[33], desc[33], model[17];
 
-	kskit_p11_string(manuf, info->manufacturerID, sizeof(info->manufacturerID));
-	kskit_p11_string(model, info->model, sizeof(info->model));
-	if (strcmp(manuf, "IBM Corp.") != 0 && strcmp(manuf, "IBM") != 0)
-		return &standard;
-	return strstr(model, "TPM") ? &ock_tpm : &ock_soft;
+	kskit_p11_string(manuf, module->manufacturerID, sizeof(module->manufacturerID));
+	kskit_p11_string(desc, module->libraryDescription, sizeof(module->libraryDescription));
+	kskit_p11_string(model, token->model, sizeof(token->model));
+	if (strstr(desc, "TPM2.0 Cryptoki") || strstr(manuf, "tpm2-software"))
+		return &tpm2;
+	if (strcmp(manuf, "IBM") == 0 && strstr(desc, "Meta PKCS11"))
+		return strstr(model, "TPM") ? &ock_tpm : &ock_soft;
+	return &standard;
+}
+
+const struct kskit_quirks *kskit_quirks_of(struct kskit_token *tok)
+{
+	CK_INFO mi;
+
+	if (kskit_token_module(tok)->C_GetInfo(&mi) != CKR_OK)
+		memset(&mi, 0, sizeof(mi));
+	return kskit_token_quirks(&mi, kskit_token_info(tok));
 }

@@ -294,32 +294,32 @@ int kskit_token_has_mechanism(struct kskit_token *tok, CK_MECHANISM_TYPE mech,
 	return 0;
 }
 
-/* Key sizes in mechanism info are bits for RSA and EC by the standard; some
- * EC tokens report bytes.  A range that says nothing (0) allows anything. */
-static int size_ok(const CK_MECHANISM_INFO *mi, unsigned bits)
+/* Key sizes in mechanism info are bits by the standard; some EC tokens
+ * report bytes.  A range that says nothing (0) allows anything. */
+static int size_ok(const CK_MECHANISM_INFO *mi, unsigned bits, int ec)
 {
 	if (mi->ulMaxKeySize == 0)
 		return 1;
 	if (bits >= mi->ulMinKeySize && bits <= mi->ulMaxKeySize)
 		return 1;
-	return bits / 8 >= mi->ulMinKeySize && bits / 8 <= mi->ulMaxKeySize;
+	return ec && bits / 8 >= mi->ulMinKeySize && bits / 8 <= mi->ulMaxKeySize;
+}
+
+int kskit_token_offers_bits(struct kskit_token *tok, const struct kskit_alg *alg, unsigned bits)
+{
+	CK_MECHANISM_INFO mi;
+
+	if (!kskit_token_has_mechanism(tok, alg->raw_mech, &mi) &&
+	    !kskit_token_has_mechanism(tok, alg->hash_mech, &mi))
+		return 0;
+	if (!(mi.flags & CKF_SIGN) && mi.flags != 0)
+		return 0;
+	return alg->key_type == CKK_EC_EDWARDS || size_ok(&mi, bits, alg->key_type == CKK_EC);
 }
 
 int kskit_token_offers(struct kskit_token *tok, const struct kskit_alg *alg)
 {
-	CK_MECHANISM_INFO mi;
-
-	if (kskit_token_has_mechanism(tok, alg->raw_mech, &mi) ||
-	    kskit_token_has_mechanism(tok, alg->hash_mech, &mi)) {
-		if (!(mi.flags & CKF_SIGN) && mi.flags != 0)
-			return 0;
-		if (alg->key_type == CKK_RSA)
-			return size_ok(&mi, 2048);
-		if (alg->key_type == CKK_EC)
-			return size_ok(&mi, alg->bits);
-		return 1;
-	}
-	return 0;
+	return kskit_token_offers_bits(tok, alg, alg->bits);
 }
 
 char *kskit_token_info_uri(const CK_TOKEN_INFO *info, const char *module_path)

@@ -68,8 +68,12 @@ int kskit_token_has_mechanism(struct kskit_token *tok, CK_MECHANISM_TYPE mech,
 			      CK_MECHANISM_INFO *info);
 
 /* Non-zero when the token has a mechanism to sign with alg, for the key
- * sizes or curve alg needs (as far as C_GetMechanismInfo tells). */
+ * sizes or curve alg needs (as far as C_GetMechanismInfo tells): for RSA,
+ * 2048-bit keys. */
 int kskit_token_offers(struct kskit_token *tok, const struct kskit_alg *alg);
+
+/* The same for a key of this size (RSA modulus bits). */
+int kskit_token_offers_bits(struct kskit_token *tok, const struct kskit_alg *alg, unsigned bits);
 
 /* An RFC 7512 URI for the token (module-path included), malloc()ed; for a
  * token not yet initialised, the URI of its slot (slot-id=). */
