@@ -97,8 +97,12 @@ check: $(KSKIT) $(UNIT_BIN) $(FUZZ_BIN) $(SAN_PRELOAD)
 demo: $(KSKIT)
 	KSKIT="$(abspath $(KSKIT))" sh scripts/demo
 
-bench: $(KSKIT)
-	KSKIT="$(abspath $(KSKIT))" sh bench/token-sign
+$(BUILD)/bench/bare-sign: bench/bare-sign.c $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) -ldl
+
+bench: $(KSKIT) $(BUILD)/bench/bare-sign
+	KSKIT="$(abspath $(KSKIT))" BARE_SIGN="$(abspath $(BUILD)/bench/bare-sign)" sh bench/token-sign
 
 install: $(KSKIT)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SHAREDIR)/ceremony

@@ -61,6 +61,15 @@ err_one_line() {
 	_report $? "$1"
 }
 
+# finished PID ERRFILE: wait for a background kskit; its exit status and
+# stderr become the last run's $RC and $ERR.
+finished() {
+	wait "$1"
+	RC=$?
+	ERR=$(cat "$2")
+	OUT=
+}
+
 # check STATUS DESC: report an arbitrary test.
 check() {
 	_report "$1" "$2"

@@ -33,6 +33,7 @@ suite_import_bind() {
 	err_has "already on the token" "importing twice: says why"
 	rc_is 0 "the imported $_k signs and verifies" \
 		"$KSKIT" token test --count 5 --rng-bytes 0 "pkcs11:token=$LABEL;object=$_k;type=private?module-path=$MODULE"
+	# shellcheck disable=SC2034 # the label of the key, for the caller
 	IMPORTED=$_k
 }
 

@@ -209,8 +209,7 @@ static int pin_from_source(const char *source, char **pin)
 	return 0;
 }
 
-int cli_get_pin(const char *what, const char *pin_source, const char *env, int confirm,
-		char **pin)
+int cli_get_pin(const char *what, const char *pin_source, const char *env, int confirm, char **pin)
 {
 	char prompt[128], *a = NULL, *b = NULL;
 	const char *e;
@@ -247,7 +246,8 @@ static void pin_state(const CK_TOKEN_INFO *ti, CK_USER_TYPE who)
 	if (ti->flags & locked)
 		fprintf(stderr, "%s: the token now reports the PIN locked\n", cli_name);
 	else if (ti->flags & last)
-		fprintf(stderr, "%s: the token reports one try left before the PIN locks\n", cli_name);
+		fprintf(stderr, "%s: the token reports one try left before the PIN locks\n",
+			cli_name);
 	else if (ti->flags & low)
 		fprintf(stderr, "%s: the token reports few tries left (PIN count low)\n", cli_name);
 }

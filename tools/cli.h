@@ -52,8 +52,7 @@ int cli_login(struct cli_token *ct, CK_USER_TYPE who);
 /* Get a PIN: pin_source (may be NULL), then environment variable env, then
  * a prompt on the terminal without echo (typed twice when confirm).
  * *pin is a secret string: free with kskit_secret_free().  0 or kskit code. */
-int cli_get_pin(const char *what, const char *pin_source, const char *env, int confirm,
-		char **pin);
+int cli_get_pin(const char *what, const char *pin_source, const char *env, int confirm, char **pin);
 
 /* Ask on the terminal to type expected to go on.  0 when typed, otherwise
  * KSKIT_ECANCELED (also when there is no terminal). */

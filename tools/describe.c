@@ -11,11 +11,16 @@
 static const char *class_name(CK_ULONG c)
 {
 	switch (c) {
-	case CKO_DATA: return "data";
-	case CKO_CERTIFICATE: return "certificate";
-	case CKO_PUBLIC_KEY: return "public-key";
-	case CKO_PRIVATE_KEY: return "private-key";
-	case CKO_SECRET_KEY: return "secret-key";
+	case CKO_DATA:
+		return "data";
+	case CKO_CERTIFICATE:
+		return "certificate";
+	case CKO_PUBLIC_KEY:
+		return "public-key";
+	case CKO_PRIVATE_KEY:
+		return "private-key";
+	case CKO_SECRET_KEY:
+		return "secret-key";
 	}
 	return "other";
 }
@@ -23,11 +28,16 @@ static const char *class_name(CK_ULONG c)
 static const char *uri_type(CK_ULONG c)
 {
 	switch (c) {
-	case CKO_DATA: return "data";
-	case CKO_CERTIFICATE: return "cert";
-	case CKO_PUBLIC_KEY: return "public";
-	case CKO_PRIVATE_KEY: return "private";
-	case CKO_SECRET_KEY: return "secret-key";
+	case CKO_DATA:
+		return "data";
+	case CKO_CERTIFICATE:
+		return "cert";
+	case CKO_PUBLIC_KEY:
+		return "public";
+	case CKO_PRIVATE_KEY:
+		return "private";
+	case CKO_SECRET_KEY:
+		return "secret-key";
 	}
 	return NULL;
 }
@@ -81,9 +91,8 @@ static void print_flags(FILE *f, struct kskit_token *tok, CK_OBJECT_HANDLE obj)
 	fprintf(f, "\n");
 }
 
-static void print_uri(FILE *f, struct kskit_token *tok, CK_ULONG cls,
-		      const unsigned char *label, CK_ULONG label_len, const unsigned char *id,
-		      CK_ULONG id_len)
+static void print_uri(FILE *f, struct kskit_token *tok, CK_ULONG cls, const unsigned char *label,
+		      CK_ULONG label_len, const unsigned char *id, CK_ULONG id_len)
 {
 	P11KitUri *uri = p11_kit_uri_new();
 	const char *type = uri_type(cls);
@@ -144,7 +153,8 @@ void describe_object(FILE *f, struct kskit_token *tok, CK_OBJECT_HANDLE obj)
 
 		if (kskit_dnskey_keytag(pkey, alg, KSKIT_DNSKEY_KSK, &ksk) == 0 &&
 		    kskit_dnskey_keytag(pkey, alg, KSKIT_DNSKEY_ZSK, &zsk) == 0)
-			fprintf(f, "    dnssec: %s (%u) key tag %u as KSK (flags 257), %u as ZSK (256)\n",
+			fprintf(f,
+				"    dnssec: %s (%u) key tag %u as KSK (flags 257), %u as ZSK (256)\n",
 				alg->name, alg->number, ksk, zsk);
 	} else if (is_key && cls != CKO_SECRET_KEY) {
 		fprintf(f, "    dnssec: no public key found (%s)\n", kskit_error_detail());

@@ -14,12 +14,16 @@
 #endif
 
 static const struct cli_cmd commands[] = {
-	{ "token", "list", kskit_token_list, "modules, slots, tokens, their state and DNSSEC algorithms" },
-	{ "token", "init", kskit_token_init, "erase and initialise a token (label, SO PIN, user PIN)" },
+	{ "token", "list", kskit_token_list,
+	  "modules, slots, tokens, their state and DNSSEC algorithms" },
+	{ "token", "init", kskit_token_init,
+	  "erase and initialise a token (label, SO PIN, user PIN)" },
 	{ "token", "show", kskit_token_show, "every object on a token, with key tags" },
 	{ "token", "delete", kskit_token_delete, "delete one object" },
-	{ "token", "import", kskit_token_import, "write a software key (BIND .private or PEM) onto a token" },
-	{ "token", "test", kskit_token_test, "acceptance test of a token for DNSSEC: sign, verify, rate, RNG" },
+	{ "token", "import", kskit_token_import,
+	  "write a software key (BIND .private or PEM) onto a token" },
+	{ "token", "test", kskit_token_test,
+	  "acceptance test of a token for DNSSEC: sign, verify, rate, RNG" },
 	{ NULL, "rng", kskit_rng, "pump a token's random numbers into the kernel or a file" },
 };
 

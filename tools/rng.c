@@ -78,7 +78,9 @@ static int write_all(int fd, const uint8_t *buf, size_t n)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
-			return errno == EPIPE ? 1 : kskit_error_set(KSKIT_EIO, "write: %s", strerror(errno));
+			return errno == EPIPE
+				       ? 1
+				       : kskit_error_set(KSKIT_EIO, "write: %s", strerror(errno));
 		buf += w;
 		n -= (size_t)w;
 	}

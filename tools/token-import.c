@@ -108,8 +108,10 @@ static int import(struct cli_token *ct, const char *path, struct kskit_import *p
 	if (ret)
 		return cli_fail(path, ret);
 	if (!kskit_token_offers_bits(ct->tok, alg, (unsigned)EVP_PKEY_get_bits(key))) {
-		ret = kskit_error_set(KSKIT_EMECHANISM, "the token cannot sign with %s and a %d-bit key: not imported",
-				      alg->name, EVP_PKEY_get_bits(key));
+		ret = kskit_error_set(
+			KSKIT_EMECHANISM,
+			"the token cannot sign with %s and a %d-bit key: not imported", alg->name,
+			EVP_PKEY_get_bits(key));
 		EVP_PKEY_free(key);
 		return cli_fail(path, ret);
 	}
@@ -119,7 +121,8 @@ static int import(struct cli_token *ct, const char *path, struct kskit_import *p
 		p->id_len = sizeof(id);
 	}
 	if (ret == 0 && id_in_use(ct->tok, p->id, p->id_len))
-		ret = kskit_error_set(KSKIT_EINVAL, "an object with this id is already on the token");
+		ret = kskit_error_set(KSKIT_EINVAL,
+				      "an object with this id is already on the token");
 	if (ret == 0)
 		ret = kskit_import_key(ct->tok, key, p, &priv, &pub);
 	EVP_PKEY_free(key);

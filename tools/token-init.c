@@ -33,8 +33,8 @@ static const char usage[] =
 
 struct pins {
 	char *current_so; /* the SO PIN the token has now, or NULL */
-	char *so;         /* the SO PIN it will have */
-	char *user;       /* the user PIN it will have */
+	char *so;	  /* the SO PIN it will have */
+	char *user;	  /* the user PIN it will have */
 };
 
 static void pins_free(struct pins *p)
@@ -69,8 +69,10 @@ static int pin_lengths_fit(const CK_TOKEN_INFO *ti, const struct pins *p)
 
 		if ((ti->ulMinPinLen && len < ti->ulMinPinLen) ||
 		    (ti->ulMaxPinLen && len > ti->ulMaxPinLen))
-			return kskit_error_set(KSKIT_EPIN_POLICY, "%s PIN: %zu characters, the token takes %lu to %lu",
-					       i == 0 ? "SO" : "user", len, (unsigned long)ti->ulMinPinLen,
+			return kskit_error_set(KSKIT_EPIN_POLICY,
+					       "%s PIN: %zu characters, the token takes %lu to %lu",
+					       i == 0 ? "SO" : "user", len,
+					       (unsigned long)ti->ulMinPinLen,
 					       (unsigned long)ti->ulMaxPinLen);
 	}
 	return 0;
@@ -91,7 +93,8 @@ static int label_taken(struct kskit_token *tok, const char *label)
 		CK_TOKEN_INFO ti;
 		char l[33];
 
-		if (slots[i] == kskit_token_slot(tok) || fl->C_GetTokenInfo(slots[i], &ti) != CKR_OK)
+		if (slots[i] == kskit_token_slot(tok) ||
+		    fl->C_GetTokenInfo(slots[i], &ti) != CKR_OK)
 			continue;
 		kskit_p11_string(l, ti.label, sizeof(ti.label));
 		if ((ti.flags & CKF_TOKEN_INITIALIZED) && strcmp(l, label) == 0)
@@ -185,14 +188,15 @@ static int run(struct cli_token *ct, const char *label, int yes)
 	init_so = initialised ? p.current_so : q->factory_so_pin ? q->factory_so_pin : p.so;
 	memset(padded, ' ', sizeof(padded));
 	memcpy(padded, label, strlen(label));
-	rv = kskit_token_module(ct->tok)->C_InitToken(kskit_token_slot(ct->tok),
-						      (CK_UTF8CHAR_PTR)init_so, strlen(init_so),
-						      padded);
+	rv = kskit_token_module(ct->tok)->C_InitToken(
+		kskit_token_slot(ct->tok), (CK_UTF8CHAR_PTR)init_so, strlen(init_so), padded);
 	if (rv != CKR_OK) {
 		ret = kskit_p11_error("C_InitToken", rv);
 		if (rv == CKR_FUNCTION_NOT_SUPPORTED)
-			ret = kskit_error_set(ret, "C_InitToken: not supported by %s; see "
-						   "kskit token init --help", q->stack);
+			ret = kskit_error_set(ret,
+					      "C_InitToken: not supported by %s; see "
+					      "kskit token init --help",
+					      q->stack);
 		goto out;
 	}
 	ret = set_pins(kskit_token_module_path(ct->tok), label, init_so, &p, q);
@@ -235,8 +239,8 @@ int kskit_token_init(int argc, char **argv)
 		return cli_usage(usage, "give exactly one token URI");
 	if (!label || !*label || strlen(label) > 32)
 		return cli_usage(usage, "--label of 1 to 32 bytes is required");
-	status = cli_open(argv[optind], module,
-			  KSKIT_TOKEN_UNINITIALIZED | KSKIT_TOKEN_NO_SESSION, &ct);
+	status = cli_open(argv[optind], module, KSKIT_TOKEN_UNINITIALIZED | KSKIT_TOKEN_NO_SESSION,
+			  &ct);
 	if (status)
 		return status;
 	status = run(&ct, label, yes);

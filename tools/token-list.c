@@ -55,7 +55,8 @@ static void print_token(CK_FUNCTION_LIST *fl, const char *path, CK_SLOT_ID slot)
 
 	ret = kskit_token_at(fl, path, slot, &tok);
 	if (ret) {
-		printf("    token: unreadable: %s (%s)\n", kskit_strerror(ret), kskit_error_detail());
+		printf("    token: unreadable: %s (%s)\n", kskit_strerror(ret),
+		       kskit_error_detail());
 		return;
 	}
 	ti = kskit_token_info(tok);

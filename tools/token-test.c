@@ -185,7 +185,8 @@ static int test_object(struct cli_token *ct, const struct test_opts *o)
 	if (ret == 0)
 		ret = kskit_attr_ulong(ct->tok, priv, CKA_CLASS, &cls);
 	if (ret == 0 && cls != CKO_PRIVATE_KEY)
-		ret = kskit_error_set(KSKIT_EKEY_TYPE, "the URI must name a private key (type=private)");
+		ret = kskit_error_set(KSKIT_EKEY_TYPE,
+				      "the URI must name a private key (type=private)");
 	if (ret == 0)
 		ret = kskit_key_public(ct->tok, priv, &pkey, &alg);
 	if (ret == 0 && o->algs) {
@@ -234,7 +235,8 @@ static int test_rng(struct kskit_token *tok, unsigned long n)
 	if (ret == 0 && n >= 16384) {
 		for (int v = 0; v < 256; v++)
 			if (counts[v] == 0)
-				ret = kskit_error_set(KSKIT_EHEALTH_APT, "byte value %d never seen", v);
+				ret = kskit_error_set(KSKIT_EHEALTH_APT, "byte value %d never seen",
+						      v);
 		if (sigma * sigma > 36.0 * 2.0 * (double)n)
 			ret = kskit_error_set(KSKIT_EHEALTH_APT, "ones off by %.0f bits", sigma);
 	}
@@ -293,7 +295,8 @@ static int parse(int argc, char **argv, struct test_opts *o, const char **module
 		char *copy = strdup(o->algs), *t, *save = NULL;
 		int bad = 0;
 
-		for (t = copy ? strtok_r(copy, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save))
+		for (t = copy ? strtok_r(copy, ",", &save) : NULL; t;
+		     t = strtok_r(NULL, ",", &save))
 			bad |= kskit_alg_by_name(t) == NULL;
 		free(copy);
 		if (bad)

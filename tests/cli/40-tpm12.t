@@ -48,10 +48,9 @@ suite_delete "$rsa"
 pump=$!
 sleep 1
 kill "$(sed -n 2p "$STANDIN/pids")"
-wait "$pump"
-RC=$? ERR=$(cat "$WORK/pump.err") OUT=
+finished "$pump" "$WORK/pump.err"
 [ "$RC" -eq 1 ]
-check $? "rng exits 1 when tcsd dies (rc $RC)"
+check $? "rng exits 1 when tcsd dies"
 err_has "C_GenerateRandom: CKR_" "the pump names the failed call"
 err_one_line "tcsd gone: one error line"
 size=$(stat -c %s "$WORK/stream")

@@ -11,7 +11,7 @@ LABEL=ksk-tpm2
 export KSKIT_SO_PIN=so-pin-tpm2 KSKIT_PIN=user-pin-tpm2
 token_uri "$LABEL"
 
-KSKIT="$KSKIT" rc_is 0 "ceremony/tpm2-init" env KSKIT="$KSKIT" sh "$TOP/ceremony/tpm2-init" "$LABEL"
+rc_is 0 "ceremony/tpm2-init" env KSKIT="$KSKIT" sh "$TOP/ceremony/tpm2-init" "$LABEL"
 out_has "a login with each succeeded" "the ceremony proved both PINs"
 suite_list
 ! printf '%s\n' "$OUT" | grep -q "dnssec:.*ED25519"
@@ -24,7 +24,7 @@ err_one_line "token import refused: one error line"
 
 # Keys the TPM's own way, as the message says (a test may put a PIN on a
 # command line; a ceremony never does).
-rsa=rsa-key
+rsa='rsa-key'
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/rsa.pem" 2>/dev/null
 tpm2_ptool import --label "$LABEL" --key-label "$rsa" --privkey "$WORK/rsa.pem" \
 	--algorithm rsa --userpin "$KSKIT_PIN" >/dev/null
@@ -81,8 +81,7 @@ rc_is 0 "the right PIN works again" "$KSKIT" token show "$URI"
 pump=$!
 sleep 1
 kill "$(head -n 1 "$STANDIN/pids")"
-wait "$pump"
-RC=$? ERR=$(cat "$WORK/pump.err") OUT=
+finished "$pump" "$WORK/pump.err"
 [ "$RC" -eq 1 ]
 check $? "rng stops with exit 1 when the TPM dies"
 err_has "C_GenerateRandom: CKR_" "the pump names the failed call"

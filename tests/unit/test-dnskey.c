@@ -97,8 +97,10 @@ static void malformed_dnskeys_are_refused(void **state)
 	EVP_PKEY *pkey = NULL;
 
 	(void)state;
-	assert_int_equal(kskit_dnskey_to_pkey(rsa, short_exp, sizeof(short_exp), &pkey), KSKIT_EKEYFILE);
-	assert_int_equal(kskit_dnskey_to_pkey(rsa, zero_exp, sizeof(zero_exp), &pkey), KSKIT_EKEYFILE);
+	assert_int_equal(kskit_dnskey_to_pkey(rsa, short_exp, sizeof(short_exp), &pkey),
+			 KSKIT_EKEYFILE);
+	assert_int_equal(kskit_dnskey_to_pkey(rsa, zero_exp, sizeof(zero_exp), &pkey),
+			 KSKIT_EKEYFILE);
 	assert_int_equal(kskit_dnskey_to_pkey(rsa, short_exp, 0, &pkey), KSKIT_EKEYFILE);
 	assert_int_equal(kskit_dnskey_to_pkey(p256, off_curve, 63, &pkey), KSKIT_EKEYFILE);
 	memset(off_curve, 0x11, sizeof(off_curve));

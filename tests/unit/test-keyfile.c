@@ -61,7 +61,8 @@ static void tool_written_keys(void **state)
 		if (!dot || strcmp(dot, ".private") != 0)
 			continue;
 		snprintf(priv, sizeof(priv), "%s/%s", UNIT_DATA, e->d_name);
-		snprintf(pub, sizeof(pub), "%s/%.*s.key", UNIT_DATA, (int)(dot - e->d_name), e->d_name);
+		snprintf(pub, sizeof(pub), "%s/%.*s.key", UNIT_DATA, (int)(dot - e->d_name),
+			 e->d_name);
 		assert_int_equal(sscanf(strrchr(e->d_name, '+') + 1, "%u", &want_tag), 1);
 		read_dnskey(pub, &flags, &alg_n, b64, sizeof(b64));
 		assert_int_equal(kskit_keyfile_read(priv, NULL, NULL, &key, &alg), 0);
@@ -102,16 +103,22 @@ static void malformed_files(void **state)
 		{ "", KSKIT_EKEYFILE, "neither" },
 		{ "Private-key-format: v2.0\nAlgorithm: 8\n", KSKIT_EKEYFILE, "v1.x" },
 		{ "Private-key-format: v1.3\n", KSKIT_EKEYFILE, "no Algorithm" },
-		{ "Private-key-format: v1.3\nAlgorithm: 5 (RSASHA1)\n", KSKIT_EALGORITHM, "Algorithm: 5" },
+		{ "Private-key-format: v1.3\nAlgorithm: 5 (RSASHA1)\n", KSKIT_EALGORITHM,
+		  "Algorithm: 5" },
 		{ "Private-key-format: v1.3\nAlgorithm: 13\n", KSKIT_EKEYFILE, "no PrivateKey" },
-		{ "Private-key-format: v1.3\nAlgorithm: 13\nPrivateKey: !!!!\n", KSKIT_EKEYFILE, "bad base64" },
-		{ "Private-key-format: v1.3\nAlgorithm: 13\nPrivateKey: AAAA\n", KSKIT_EKEYFILE, "3 bytes, want 32" },
+		{ "Private-key-format: v1.3\nAlgorithm: 13\nPrivateKey: !!!!\n", KSKIT_EKEYFILE,
+		  "bad base64" },
+		{ "Private-key-format: v1.3\nAlgorithm: 13\nPrivateKey: AAAA\n", KSKIT_EKEYFILE,
+		  "3 bytes, want 32" },
 		{ "Private-key-format: v1.3\nAlgorithm: 13\nPrivateKey: AAAA\nPrivateKey: AAAA\n",
 		  KSKIT_EKEYFILE, "given twice" },
-		{ "Private-key-format: v1.3\nAlgorithm: 8\nModulus: AQAB\n", KSKIT_EKEYFILE, "no PublicExponent" },
+		{ "Private-key-format: v1.3\nAlgorithm: 8\nModulus: AQAB\n", KSKIT_EKEYFILE,
+		  "no PublicExponent" },
 		{ "Private-key-format: v1.3\nAlgorithm 8\n", KSKIT_EKEYFILE, "without ':'" },
-		{ "Private-key-format: v1.3\nAlgorithm: 15\nPrivateKey: AAAA\n", KSKIT_EKEYFILE, "ED25519" },
-		{ "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", KSKIT_EKEYFILE, "PEM" },
+		{ "Private-key-format: v1.3\nAlgorithm: 15\nPrivateKey: AAAA\n", KSKIT_EKEYFILE,
+		  "ED25519" },
+		{ "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", KSKIT_EKEYFILE,
+		  "PEM" },
 	};
 
 	(void)state;

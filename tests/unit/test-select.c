@@ -24,7 +24,8 @@ static void accepted(void **state)
 	assert_int_equal(parse("pkcs11:", NULL), 0);
 	assert_int_equal(parse("pkcs11:token=KSK%202026;object=k1;type=private", "/m.so"), 0);
 	assert_int_equal(parse("pkcs11:token=a?module-path=/m.so", "/m.so"), 0);
-	assert_int_equal(kskit_sel_parse("pkcs11:token=a;id=%01%02?pin-source=file:/p", NULL, &sel), 0);
+	assert_int_equal(kskit_sel_parse("pkcs11:token=a;id=%01%02?pin-source=file:/p", NULL, &sel),
+			 0);
 	assert_string_equal(kskit_sel_pin_source(sel), "file:/p");
 	assert_true(kskit_sel_names_object(sel));
 	kskit_sel_free(sel);
@@ -41,7 +42,8 @@ static void refused(void **state)
 	assert_int_equal(parse("file:///x", NULL), KSKIT_EURI);
 	assert_int_equal(parse("pkcs11:token=%zz", NULL), KSKIT_EURI);
 	assert_int_equal(parse("pkcs11:?module-path=/a.so", "/b.so"), KSKIT_EINVAL);
-	assert_int_equal(parse("pkcs11:?module-name=softhsm2&module-path=/a.so", NULL), KSKIT_EINVAL);
+	assert_int_equal(parse("pkcs11:?module-name=softhsm2&module-path=/a.so", NULL),
+			 KSKIT_EINVAL);
 }
 
 static void every_error_has_a_message(void **state)

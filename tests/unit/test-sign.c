@@ -71,7 +71,8 @@ static void every_algorithm(void **state)
 		assert_int_equal(kskit_verify(alg, pub, bad, sizeof(bad), sig, len), KSKIT_EVERIFY);
 		sig[len / 2] ^= 0x80;
 		assert_int_equal(kskit_verify(alg, pub, msg, sizeof(msg), sig, len), KSKIT_EVERIFY);
-		assert_int_equal(kskit_verify(alg, pub, msg, sizeof(msg), sig, len - 1), KSKIT_EVERIFY);
+		assert_int_equal(kskit_verify(alg, pub, msg, sizeof(msg), sig, len - 1),
+				 KSKIT_EVERIFY);
 		free(wire);
 		EVP_PKEY_free(pub);
 		EVP_PKEY_free(k);

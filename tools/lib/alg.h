@@ -11,14 +11,14 @@
 #define KSKIT_MECH_NONE ((CK_MECHANISM_TYPE)-1)
 
 struct kskit_alg {
-	uint8_t number;          /* IANA DNSSEC algorithm number */
-	const char *name;        /* mnemonic: "RSASHA256" */
-	CK_KEY_TYPE key_type;    /* CKK_RSA, CKK_EC, CKK_EC_EDWARDS */
-	unsigned bits;           /* curve size; default modulus for RSA */
-	const char *group;       /* OpenSSL group/key name for EC and EdDSA */
+	uint8_t number;		  /* IANA DNSSEC algorithm number */
+	const char *name;	  /* mnemonic: "RSASHA256" */
+	CK_KEY_TYPE key_type;	  /* CKK_RSA, CKK_EC, CKK_EC_EDWARDS */
+	unsigned bits;		  /* curve size; default modulus for RSA */
+	const char *group;	  /* OpenSSL group/key name for EC and EdDSA */
 	const uint8_t *ec_params; /* DER of CKA_EC_PARAMS (OID), or NULL */
 	size_t ec_params_len;
-	const char *digest;      /* OpenSSL digest name, NULL for EdDSA */
+	const char *digest;	     /* OpenSSL digest name, NULL for EdDSA */
 	CK_MECHANISM_TYPE raw_mech;  /* token signs a digest we give it */
 	CK_MECHANISM_TYPE hash_mech; /* token hashes the data itself, or KSKIT_MECH_NONE */
 	CK_MECHANISM_TYPE gen_mech;  /* key pair generation */

@@ -53,8 +53,8 @@ static int ec_pubkey(EVP_PKEY *pkey, const struct kskit_alg *alg, uint8_t **out,
 	size_t plen = 0, coord = alg->bits / 8;
 	uint8_t *buf;
 
-	if (!EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group,
-					    sizeof(group), NULL))
+	if (!EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+					    NULL))
 		return KSKIT_ECRYPTO;
 	if (strcasecmp(group, alg->group) != 0 &&
 	    !(alg->bits == 256 && strcmp(group, "prime256v1") == 0) &&
@@ -92,8 +92,7 @@ static int ed_pubkey(EVP_PKEY *pkey, uint8_t **out, size_t *len)
 	return 0;
 }
 
-int kskit_dnskey_pubkey(EVP_PKEY *pkey, const struct kskit_alg *alg, uint8_t **out,
-			size_t *len)
+int kskit_dnskey_pubkey(EVP_PKEY *pkey, const struct kskit_alg *alg, uint8_t **out, size_t *len)
 {
 	switch (alg->key_type) {
 	case CKK_RSA:
@@ -113,8 +112,8 @@ int kskit_dnskey_pubkey(EVP_PKEY *pkey, const struct kskit_alg *alg, uint8_t **o
 			       EVP_PKEY_get0_type_name(pkey), alg->name);
 }
 
-int kskit_dnskey_rdata(EVP_PKEY *pkey, const struct kskit_alg *alg, uint16_t flags,
-		       uint8_t **out, size_t *len)
+int kskit_dnskey_rdata(EVP_PKEY *pkey, const struct kskit_alg *alg, uint16_t flags, uint8_t **out,
+		       size_t *len)
 {
 	uint8_t *key = NULL, *rdata;
 	size_t klen = 0;
@@ -139,8 +138,7 @@ int kskit_dnskey_rdata(EVP_PKEY *pkey, const struct kskit_alg *alg, uint16_t fla
 	return 0;
 }
 
-int kskit_dnskey_keytag(EVP_PKEY *pkey, const struct kskit_alg *alg, uint16_t flags,
-			uint16_t *tag)
+int kskit_dnskey_keytag(EVP_PKEY *pkey, const struct kskit_alg *alg, uint16_t flags, uint16_t *tag)
 {
 	uint8_t *rdata = NULL;
 	size_t len = 0;
@@ -154,8 +152,7 @@ int kskit_dnskey_keytag(EVP_PKEY *pkey, const struct kskit_alg *alg, uint16_t fl
 	return 0;
 }
 
-int kskit_pkey_rsa(const uint8_t *n, size_t nlen, const uint8_t *e, size_t elen,
-		   EVP_PKEY **out)
+int kskit_pkey_rsa(const uint8_t *n, size_t nlen, const uint8_t *e, size_t elen, EVP_PKEY **out)
 {
 	OSSL_PARAM_BLD *bld = NULL;
 	OSSL_PARAM *params = NULL;
@@ -262,8 +259,8 @@ const struct kskit_alg *kskit_alg_for_pkey(EVP_PKEY *pkey)
 	if (EVP_PKEY_is_a(pkey, "ED25519"))
 		return kskit_alg_by_number(15);
 	if (!EVP_PKEY_is_a(pkey, "EC") ||
-	    !EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group,
-					    sizeof(group), NULL))
+	    !EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+					    NULL))
 		return NULL;
 	if (strcmp(group, "prime256v1") == 0 || strcasecmp(group, "P-256") == 0)
 		return kskit_alg_by_number(13);

@@ -15,7 +15,8 @@ static const char *const messages[] = {
 		"(use pin-source=file:..., KSKIT_PIN, or the prompt)",
 	[-KSKIT_EURI_UNKNOWN] = "PKCS#11 URI has an attribute kskit does not understand",
 	[-KSKIT_EMODULE_MISSING] = "PKCS#11 module not found",
-	[-KSKIT_EMODULE_LOAD] = "cannot load PKCS#11 module (not a PKCS#11 module, or it failed to initialise)",
+	[-KSKIT_EMODULE_LOAD] =
+		"cannot load PKCS#11 module (not a PKCS#11 module, or it failed to initialise)",
 	[-KSKIT_EMODULE_NAME] = "no PKCS#11 module of that name in the p11-kit registry",
 	[-KSKIT_ENO_TOKEN] = "no token matches the URI",
 	[-KSKIT_EAMBIGUOUS_TOKEN] = "several tokens match the URI; add token=, serial= or slot-id=",
@@ -35,7 +36,8 @@ static const char *const messages[] = {
 	[-KSKIT_EKEYFILE] = "malformed key file",
 	[-KSKIT_EIO] = "input/output error",
 	[-KSKIT_EHEALTH_RCT] = "random source failed the repetition count test (SP 800-90B 4.4.1)",
-	[-KSKIT_EHEALTH_APT] = "random source failed the adaptive proportion test (SP 800-90B 4.4.2)",
+	[-KSKIT_EHEALTH_APT] =
+		"random source failed the adaptive proportion test (SP 800-90B 4.4.2)",
 	[-KSKIT_ENOT_INITIALIZED] = "token is not initialised",
 	[-KSKIT_ECANCELED] = "canceled: confirmation not given",
 	[-KSKIT_EPERM] = "permission denied",

@@ -58,7 +58,6 @@ const char *kskit_error_detail(void);
 
 /* For the library's own use: record the detail of the error being returned.
  * Returns code, so `return kskit_error_set(code, "...", ...);` reads well. */
-int kskit_error_set(int code, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int kskit_error_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

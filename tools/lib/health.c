@@ -21,8 +21,8 @@ unsigned kskit_health_apt_cutoff(double h, double log2_alpha)
 	unsigned k;
 
 	for (k = n; k > 0; k--) {
-		double lpmf = lgamma(n + 1.0) - lgamma(k + 1.0) - lgamma(n - k + 1.0) +
-			      k * log(p) + (n - k) * log1p(-p);
+		double lpmf = lgamma(n + 1.0) - lgamma(k + 1.0) - lgamma(n - k + 1.0) + k * log(p) +
+			      (n - k) * log1p(-p);
 
 		if (tail + exp(lpmf) > alpha)
 			break;

@@ -16,8 +16,8 @@
 #define KSKIT_HEALTH_STARTUP 1024 /* samples tested and discarded at start-up */
 
 struct kskit_health {
-	unsigned rct_cutoff;   /* C of 4.4.1: this many equal samples in a row fail */
-	unsigned apt_cutoff;   /* C of 4.4.2: this many of one value in a window fail */
+	unsigned rct_cutoff; /* C of 4.4.1: this many equal samples in a row fail */
+	unsigned apt_cutoff; /* C of 4.4.2: this many of one value in a window fail */
 	unsigned rct_count;
 	unsigned apt_count;
 	unsigned apt_seen;

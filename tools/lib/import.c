@@ -98,8 +98,7 @@ static int rsa_attrs(EVP_PKEY *key, struct tmpl *priv, struct tmpl *pub)
 	return ret;
 }
 
-static int ec_attrs(EVP_PKEY *key, const struct kskit_alg *alg, struct tmpl *priv,
-		    struct tmpl *pub)
+static int ec_attrs(EVP_PKEY *key, const struct kskit_alg *alg, struct tmpl *priv, struct tmpl *pub)
 {
 	uint8_t point[1 + 2 * 66];
 	size_t plen = 0;

@@ -10,10 +10,10 @@
 #include "token.h"
 
 struct kskit_import {
-	const char *label;        /* CKA_LABEL of both objects, may be NULL */
-	const unsigned char *id;  /* CKA_ID; NULL: kskit_key_id() of the key */
+	const char *label;	 /* CKA_LABEL of both objects, may be NULL */
+	const unsigned char *id; /* CKA_ID; NULL: kskit_key_id() of the key */
 	size_t id_len;
-	int extractable;          /* CKA_EXTRACTABLE of the private key */
+	int extractable; /* CKA_EXTRACTABLE of the private key */
 };
 
 /* Create the private key (token, private, sensitive, signing) and its public

@@ -36,7 +36,8 @@ int kskit_key_partner(struct kskit_token *tok, CK_OBJECT_HANDLE obj, CK_OBJECT_C
 	if (n == 0)
 		ret = KSKIT_ENO_OBJECT;
 	else if (n > 1)
-		ret = kskit_error_set(KSKIT_EAMBIGUOUS_OBJECT, "%zu key objects share one CKA_ID", n);
+		ret = kskit_error_set(KSKIT_EAMBIGUOUS_OBJECT, "%zu key objects share one CKA_ID",
+				      n);
 	else
 		*partner = objs[0];
 	free(objs);

@@ -149,8 +149,9 @@ static int bind_field(struct bind_key *k, const char *name, const char *value)
 		return 0; /* Created:, Publish:, Label:... carry no key material */
 	if (*dst)
 		return kskit_error_set(KSKIT_EKEYFILE, "%s: given twice", name);
-	return b64_secret(value, dst, dst_len) ? kskit_error_set(KSKIT_EKEYFILE, "%s: bad base64", name)
-					       : 0;
+	return b64_secret(value, dst, dst_len)
+		       ? kskit_error_set(KSKIT_EKEYFILE, "%s: bad base64", name)
+		       : 0;
 }
 
 static int bind_parse(char *text, struct bind_key *k)
@@ -169,7 +170,8 @@ static int bind_parse(char *text, struct bind_key *k)
 		while (*value == ' ' || *value == '\t')
 			value++;
 		if (first) {
-			if (strcmp(line, "Private-key-format") != 0 || strncmp(value, "v1.", 3) != 0)
+			if (strcmp(line, "Private-key-format") != 0 ||
+			    strncmp(value, "v1.", 3) != 0)
 				return kskit_error_set(KSKIT_EKEYFILE,
 						       "not a BIND Private-key-format v1.x file");
 			first = 0;
@@ -298,8 +300,8 @@ out:
 	return ret;
 }
 
-static int read_pem(const char *text, size_t len, pem_password_cb *cb, void *arg,
-		    EVP_PKEY **key, const struct kskit_alg **alg)
+static int read_pem(const char *text, size_t len, pem_password_cb *cb, void *arg, EVP_PKEY **key,
+		    const struct kskit_alg **alg)
 {
 	BIO *bio = BIO_new_mem_buf(text, (int)len);
 	EVP_PKEY *pkey;
@@ -309,7 +311,8 @@ static int read_pem(const char *text, size_t len, pem_password_cb *cb, void *arg
 	pkey = PEM_read_bio_PrivateKey(bio, NULL, cb, arg);
 	BIO_free(bio);
 	if (!pkey)
-		return kskit_error_set(KSKIT_EKEYFILE, "PEM private key: unreadable, or wrong passphrase");
+		return kskit_error_set(KSKIT_EKEYFILE,
+				       "PEM private key: unreadable, or wrong passphrase");
 	*alg = kskit_alg_for_pkey(pkey);
 	if (!*alg) {
 		EVP_PKEY_free(pkey);
@@ -332,8 +335,8 @@ int kskit_keyfile_parse(char *text, size_t len, pem_password_cb *pass_cb, void *
 	return kskit_error_set(KSKIT_EKEYFILE, "neither a BIND .private file nor PEM");
 }
 
-int kskit_keyfile_read(const char *path, pem_password_cb *pass_cb, void *cb_arg,
-		       EVP_PKEY **key, const struct kskit_alg **alg)
+int kskit_keyfile_read(const char *path, pem_password_cb *pass_cb, void *cb_arg, EVP_PKEY **key,
+		       const struct kskit_alg **alg)
 {
 	char *text = NULL;
 	size_t len = 0;

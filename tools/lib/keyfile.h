@@ -18,8 +18,8 @@
  * *alg gets the algorithm a BIND file names, or the key's default algorithm
  * for PEM.  KSKIT_EKEYFILE with the reason in the detail for a malformed
  * file, KSKIT_EIO when it cannot be read. */
-int kskit_keyfile_read(const char *path, pem_password_cb *pass_cb, void *cb_arg,
-		       EVP_PKEY **key, const struct kskit_alg **alg);
+int kskit_keyfile_read(const char *path, pem_password_cb *pass_cb, void *cb_arg, EVP_PKEY **key,
+		       const struct kskit_alg **alg);
 
 /* The same over text already in memory: len bytes plus a terminating NUL,
  * which the parser may modify (the caller wipes it). */

@@ -5,8 +5,8 @@
 
 static const CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
 
-int kskit_keygen(struct kskit_token *tok, const struct kskit_keygen *p,
-		 CK_OBJECT_HANDLE *priv, CK_OBJECT_HANDLE *pub, int *on_token)
+int kskit_keygen(struct kskit_token *tok, const struct kskit_keygen *p, CK_OBJECT_HANDLE *priv,
+		 CK_OBJECT_HANDLE *pub, int *on_token)
 {
 	CK_FUNCTION_LIST *fl = kskit_token_module(tok);
 	CK_MECHANISM mech = { p->alg->gen_mech, NULL, 0 };
@@ -44,8 +44,8 @@ int kskit_keygen(struct kskit_token *tok, const struct kskit_keygen *p,
 	}
 #undef ADD
 	*on_token = !p->session_only;
-	rv = fl->C_GenerateKeyPair(kskit_token_session(tok), &mech, pubt, npub, privt, npriv,
-				   pub, priv);
+	rv = fl->C_GenerateKeyPair(kskit_token_session(tok), &mech, pubt, npub, privt, npriv, pub,
+				   priv);
 	if ((rv == CKR_TEMPLATE_INCONSISTENT || rv == CKR_ATTRIBUTE_VALUE_INVALID) &&
 	    p->session_only) {
 		token = CK_TRUE;

@@ -25,34 +25,70 @@ static const struct {
 	CK_RV rv;
 	const char *name;
 } ckr_names[] = {
-#define N(x) { x, #x }
-	N(CKR_CANCEL), N(CKR_HOST_MEMORY), N(CKR_SLOT_ID_INVALID),
-	N(CKR_GENERAL_ERROR), N(CKR_FUNCTION_FAILED), N(CKR_ARGUMENTS_BAD),
-	N(CKR_ATTRIBUTE_READ_ONLY), N(CKR_ATTRIBUTE_SENSITIVE),
-	N(CKR_ATTRIBUTE_TYPE_INVALID), N(CKR_ATTRIBUTE_VALUE_INVALID),
-	N(CKR_DATA_INVALID), N(CKR_DATA_LEN_RANGE), N(CKR_DEVICE_ERROR),
-	N(CKR_DEVICE_MEMORY), N(CKR_DEVICE_REMOVED), N(CKR_FUNCTION_CANCELED),
-	N(CKR_FUNCTION_NOT_SUPPORTED), N(CKR_KEY_HANDLE_INVALID),
-	N(CKR_KEY_SIZE_RANGE), N(CKR_KEY_TYPE_INCONSISTENT),
-	N(CKR_KEY_FUNCTION_NOT_PERMITTED), N(CKR_MECHANISM_INVALID),
-	N(CKR_MECHANISM_PARAM_INVALID), N(CKR_OBJECT_HANDLE_INVALID),
-	N(CKR_OPERATION_ACTIVE), N(CKR_OPERATION_NOT_INITIALIZED),
-	N(CKR_PIN_INCORRECT), N(CKR_PIN_INVALID), N(CKR_PIN_LEN_RANGE),
-	N(CKR_PIN_EXPIRED), N(CKR_PIN_LOCKED), N(CKR_SESSION_CLOSED),
-	N(CKR_SESSION_COUNT), N(CKR_SESSION_HANDLE_INVALID),
-	N(CKR_SESSION_READ_ONLY), N(CKR_SESSION_EXISTS),
-	N(CKR_SESSION_READ_WRITE_SO_EXISTS), N(CKR_SIGNATURE_INVALID),
-	N(CKR_TEMPLATE_INCOMPLETE), N(CKR_TEMPLATE_INCONSISTENT),
-	N(CKR_TOKEN_NOT_PRESENT), N(CKR_TOKEN_NOT_RECOGNIZED),
-	N(CKR_TOKEN_WRITE_PROTECTED), N(CKR_USER_ALREADY_LOGGED_IN),
-	N(CKR_USER_NOT_LOGGED_IN), N(CKR_USER_PIN_NOT_INITIALIZED),
-	N(CKR_USER_TYPE_INVALID), N(CKR_USER_ANOTHER_ALREADY_LOGGED_IN),
-	N(CKR_USER_TOO_MANY_TYPES), N(CKR_RANDOM_NO_RNG),
-	N(CKR_BUFFER_TOO_SMALL), N(CKR_CRYPTOKI_NOT_INITIALIZED),
-	N(CKR_CRYPTOKI_ALREADY_INITIALIZED), N(CKR_DOMAIN_PARAMS_INVALID),
-	N(CKR_CURVE_NOT_SUPPORTED), N(CKR_WRAPPED_KEY_INVALID),
-	N(CKR_WRAPPING_KEY_HANDLE_INVALID), N(CKR_UNWRAPPING_KEY_HANDLE_INVALID),
-	N(CKR_RANDOM_SEED_NOT_SUPPORTED), N(CKR_ENCRYPTED_DATA_INVALID),
+#define N(x)                                                                                       \
+	{                                                                                          \
+		x, #x                                                                              \
+	}
+	N(CKR_CANCEL),
+	N(CKR_HOST_MEMORY),
+	N(CKR_SLOT_ID_INVALID),
+	N(CKR_GENERAL_ERROR),
+	N(CKR_FUNCTION_FAILED),
+	N(CKR_ARGUMENTS_BAD),
+	N(CKR_ATTRIBUTE_READ_ONLY),
+	N(CKR_ATTRIBUTE_SENSITIVE),
+	N(CKR_ATTRIBUTE_TYPE_INVALID),
+	N(CKR_ATTRIBUTE_VALUE_INVALID),
+	N(CKR_DATA_INVALID),
+	N(CKR_DATA_LEN_RANGE),
+	N(CKR_DEVICE_ERROR),
+	N(CKR_DEVICE_MEMORY),
+	N(CKR_DEVICE_REMOVED),
+	N(CKR_FUNCTION_CANCELED),
+	N(CKR_FUNCTION_NOT_SUPPORTED),
+	N(CKR_KEY_HANDLE_INVALID),
+	N(CKR_KEY_SIZE_RANGE),
+	N(CKR_KEY_TYPE_INCONSISTENT),
+	N(CKR_KEY_FUNCTION_NOT_PERMITTED),
+	N(CKR_MECHANISM_INVALID),
+	N(CKR_MECHANISM_PARAM_INVALID),
+	N(CKR_OBJECT_HANDLE_INVALID),
+	N(CKR_OPERATION_ACTIVE),
+	N(CKR_OPERATION_NOT_INITIALIZED),
+	N(CKR_PIN_INCORRECT),
+	N(CKR_PIN_INVALID),
+	N(CKR_PIN_LEN_RANGE),
+	N(CKR_PIN_EXPIRED),
+	N(CKR_PIN_LOCKED),
+	N(CKR_SESSION_CLOSED),
+	N(CKR_SESSION_COUNT),
+	N(CKR_SESSION_HANDLE_INVALID),
+	N(CKR_SESSION_READ_ONLY),
+	N(CKR_SESSION_EXISTS),
+	N(CKR_SESSION_READ_WRITE_SO_EXISTS),
+	N(CKR_SIGNATURE_INVALID),
+	N(CKR_TEMPLATE_INCOMPLETE),
+	N(CKR_TEMPLATE_INCONSISTENT),
+	N(CKR_TOKEN_NOT_PRESENT),
+	N(CKR_TOKEN_NOT_RECOGNIZED),
+	N(CKR_TOKEN_WRITE_PROTECTED),
+	N(CKR_USER_ALREADY_LOGGED_IN),
+	N(CKR_USER_NOT_LOGGED_IN),
+	N(CKR_USER_PIN_NOT_INITIALIZED),
+	N(CKR_USER_TYPE_INVALID),
+	N(CKR_USER_ANOTHER_ALREADY_LOGGED_IN),
+	N(CKR_USER_TOO_MANY_TYPES),
+	N(CKR_RANDOM_NO_RNG),
+	N(CKR_BUFFER_TOO_SMALL),
+	N(CKR_CRYPTOKI_NOT_INITIALIZED),
+	N(CKR_CRYPTOKI_ALREADY_INITIALIZED),
+	N(CKR_DOMAIN_PARAMS_INVALID),
+	N(CKR_CURVE_NOT_SUPPORTED),
+	N(CKR_WRAPPED_KEY_INVALID),
+	N(CKR_WRAPPING_KEY_HANDLE_INVALID),
+	N(CKR_UNWRAPPING_KEY_HANDLE_INVALID),
+	N(CKR_RANDOM_SEED_NOT_SUPPORTED),
+	N(CKR_ENCRYPTED_DATA_INVALID),
 #undef N
 };
 
@@ -145,7 +181,8 @@ int kskit_sel_parse(const char *uri, const char *module, struct kskit_sel **out)
 		goto out;
 	s = p11_kit_uri_get_module_name(sel->uri);
 	if (s && sel->module_path) {
-		ret = kskit_error_set(KSKIT_EINVAL, "give either module-name= or a module path, not both");
+		ret = kskit_error_set(KSKIT_EINVAL,
+				      "give either module-name= or a module path, not both");
 		goto out;
 	}
 	if (s && !(sel->module_name = strdup(s)))
@@ -167,8 +204,7 @@ int kskit_sel_for_label(const char *module_path, const char *label, struct kskit
 	if (len > sizeof(ti->label))
 		return KSKIT_EINVAL;
 	sel = calloc(1, sizeof(*sel));
-	if (!sel || !(sel->uri = p11_kit_uri_new()) ||
-	    !(sel->module_path = strdup(module_path))) {
+	if (!sel || !(sel->uri = p11_kit_uri_new()) || !(sel->module_path = strdup(module_path))) {
 		kskit_sel_free(sel);
 		return KSKIT_ENOMEM;
 	}
@@ -281,8 +317,9 @@ static int load_registry(struct kskit_p11 *p11, const char *name)
 		rv = p11_kit_module_initialize(mod);
 		if (rv != CKR_OK) {
 			if (name)
-				return kskit_error_set(KSKIT_EMODULE_LOAD, "module-name=%s: C_Initialize: %s",
-						       name, kskit_ckr_name(rv));
+				return kskit_error_set(KSKIT_EMODULE_LOAD,
+						       "module-name=%s: C_Initialize: %s", name,
+						       kskit_ckr_name(rv));
 			continue; /* listing everything: a broken module is not ours to fix */
 		}
 		ret = p11_add(p11, mod);

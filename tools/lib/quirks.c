@@ -6,11 +6,13 @@
 static const struct kskit_quirks standard = { "PKCS#11", NULL, NULL, NULL, NULL };
 
 static const struct kskit_quirks ock_soft = {
-	"opencryptoki soft token", "87654321",
+	"opencryptoki soft token",
+	"87654321",
 	"it locks its SO out for good once the SO PIN was changed; stop pkcsslotd, remove "
 	"/var/lib/opencryptoki/swtok/NVTOK.DAT, /var/lib/opencryptoki/swtok/TOK_OBJ/* and "
 	"/dev/shm/var.lib.opencryptoki.swtok, start pkcsslotd, and initialise the token again",
-	NULL, NULL,
+	NULL,
+	NULL,
 };
 
 static const struct kskit_quirks ock_tpm = {
@@ -18,7 +20,8 @@ static const struct kskit_quirks ock_tpm = {
 };
 
 static const struct kskit_quirks tpm2 = {
-	"tpm2-pkcs11", NULL,
+	"tpm2-pkcs11",
+	NULL,
 	"tpm2-pkcs11 does not re-initialise tokens; remove it with "
 	"'tpm2_ptool rmtoken --label LABEL' and initialise the empty slot",
 	NULL,

@@ -29,8 +29,7 @@ int kskit_token_random(struct kskit_token *tok, uint8_t *buf, size_t n)
 	return 0;
 }
 
-int kskit_kernel_add_entropy(const char *dev, const uint8_t *buf, size_t n,
-			     unsigned credit_bits)
+int kskit_kernel_add_entropy(const char *dev, const uint8_t *buf, size_t n, unsigned credit_bits)
 {
 	struct rand_pool_info *info;
 	int fd, ret = 0;
@@ -49,13 +48,13 @@ int kskit_kernel_add_entropy(const char *dev, const uint8_t *buf, size_t n,
 		goto out;
 	}
 	if (ioctl(fd, RNDADDENTROPY, info) != 0) {
-		ret = kskit_error_set(errno == EPERM ? KSKIT_EPERM : KSKIT_EIO,
-				      "RNDADDENTROPY: %s", strerror(errno));
+		ret = kskit_error_set(errno == EPERM ? KSKIT_EPERM : KSKIT_EIO, "RNDADDENTROPY: %s",
+				      strerror(errno));
 		goto out;
 	}
 	if (ioctl(fd, RNDRESEEDCRNG) != 0)
-		ret = kskit_error_set(errno == EPERM ? KSKIT_EPERM : KSKIT_EIO,
-				      "RNDRESEEDCRNG: %s", strerror(errno));
+		ret = kskit_error_set(errno == EPERM ? KSKIT_EPERM : KSKIT_EIO, "RNDRESEEDCRNG: %s",
+				      strerror(errno));
 out:
 	if (fd >= 0)
 		close(fd);

@@ -14,7 +14,6 @@ int kskit_token_random(struct kskit_token *tok, uint8_t *buf, size_t n);
  * credit_bits (at most 8 n), then ask for a reseed of the CRNG
  * (RNDRESEEDCRNG).  Needs CAP_SYS_ADMIN: KSKIT_EPERM without it.
  * dev is the random device, normally "/dev/random". */
-int kskit_kernel_add_entropy(const char *dev, const uint8_t *buf, size_t n,
-			     unsigned credit_bits);
+int kskit_kernel_add_entropy(const char *dev, const uint8_t *buf, size_t n, unsigned credit_bits);
 
 #endif

@@ -31,23 +31,33 @@ const char *kskit_ckm_name(CK_MECHANISM_TYPE m)
 	static _Thread_local char buf[32];
 
 	switch (m) {
-	case CKM_RSA_PKCS: return "CKM_RSA_PKCS";
-	case CKM_SHA256_RSA_PKCS: return "CKM_SHA256_RSA_PKCS";
-	case CKM_SHA512_RSA_PKCS: return "CKM_SHA512_RSA_PKCS";
-	case CKM_ECDSA: return "CKM_ECDSA";
-	case CKM_ECDSA_SHA256: return "CKM_ECDSA_SHA256";
-	case CKM_ECDSA_SHA384: return "CKM_ECDSA_SHA384";
-	case CKM_EDDSA: return "CKM_EDDSA";
-	case CKM_RSA_PKCS_KEY_PAIR_GEN: return "CKM_RSA_PKCS_KEY_PAIR_GEN";
-	case CKM_EC_KEY_PAIR_GEN: return "CKM_EC_KEY_PAIR_GEN";
-	case CKM_EC_EDWARDS_KEY_PAIR_GEN: return "CKM_EC_EDWARDS_KEY_PAIR_GEN";
+	case CKM_RSA_PKCS:
+		return "CKM_RSA_PKCS";
+	case CKM_SHA256_RSA_PKCS:
+		return "CKM_SHA256_RSA_PKCS";
+	case CKM_SHA512_RSA_PKCS:
+		return "CKM_SHA512_RSA_PKCS";
+	case CKM_ECDSA:
+		return "CKM_ECDSA";
+	case CKM_ECDSA_SHA256:
+		return "CKM_ECDSA_SHA256";
+	case CKM_ECDSA_SHA384:
+		return "CKM_ECDSA_SHA384";
+	case CKM_EDDSA:
+		return "CKM_EDDSA";
+	case CKM_RSA_PKCS_KEY_PAIR_GEN:
+		return "CKM_RSA_PKCS_KEY_PAIR_GEN";
+	case CKM_EC_KEY_PAIR_GEN:
+		return "CKM_EC_KEY_PAIR_GEN";
+	case CKM_EC_EDWARDS_KEY_PAIR_GEN:
+		return "CKM_EC_EDWARDS_KEY_PAIR_GEN";
 	}
 	snprintf(buf, sizeof(buf), "CKM_0x%lx", (unsigned long)m);
 	return buf;
 }
 
-int kskit_signer_new(struct kskit_token *tok, CK_OBJECT_HANDLE priv,
-		     const struct kskit_alg *alg, EVP_PKEY *pub, struct kskit_signer **out)
+int kskit_signer_new(struct kskit_token *tok, CK_OBJECT_HANDLE priv, const struct kskit_alg *alg,
+		     EVP_PKEY *pub, struct kskit_signer **out)
 {
 	struct kskit_signer *s;
 	uint8_t *key = NULL;
@@ -74,9 +84,10 @@ int kskit_signer_new(struct kskit_token *tok, CK_OBJECT_HANDLE priv,
 		s->mech = alg->hash_mech;
 	} else {
 		kskit_signer_free(s);
-		return kskit_error_set(KSKIT_EMECHANISM, "%s needs %s or %s", alg->name,
-				       kskit_ckm_name(alg->raw_mech),
-				       alg->hash_mech != KSKIT_MECH_NONE ? kskit_ckm_name(alg->hash_mech) : "-");
+		return kskit_error_set(
+			KSKIT_EMECHANISM, "%s needs %s or %s", alg->name,
+			kskit_ckm_name(alg->raw_mech),
+			alg->hash_mech != KSKIT_MECH_NONE ? kskit_ckm_name(alg->hash_mech) : "-");
 	}
 	*out = s;
 	return 0;
@@ -101,8 +112,8 @@ uint64_t kskit_signer_token_ns(const struct kskit_signer *s)
 }
 
 /* What the token is given: the data, the digest, or DigestInfo || digest. */
-static int token_input(const struct kskit_signer *s, const uint8_t *data, size_t len,
-		       uint8_t *buf, size_t *out_len, const uint8_t **in)
+static int token_input(const struct kskit_signer *s, const uint8_t *data, size_t len, uint8_t *buf,
+		       size_t *out_len, const uint8_t **in)
 {
 	unsigned int dlen = 0;
 	size_t off = 0;
@@ -132,8 +143,8 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-int kskit_signer_sign(struct kskit_signer *s, const uint8_t *data, size_t len,
-		      uint8_t **sig, size_t *sig_len)
+int kskit_signer_sign(struct kskit_signer *s, const uint8_t *data, size_t len, uint8_t **sig,
+		      size_t *sig_len)
 {
 	CK_FUNCTION_LIST *fl = kskit_token_module(s->tok);
 	CK_SESSION_HANDLE ses = kskit_token_session(s->tok);
@@ -202,8 +213,8 @@ out:
 	return ret;
 }
 
-int kskit_verify(const struct kskit_alg *alg, EVP_PKEY *pub, const uint8_t *data,
-		 size_t len, const uint8_t *sig, size_t sig_len)
+int kskit_verify(const struct kskit_alg *alg, EVP_PKEY *pub, const uint8_t *data, size_t len,
+		 const uint8_t *sig, size_t sig_len)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	uint8_t *der = NULL;

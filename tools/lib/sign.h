@@ -22,8 +22,8 @@ struct kskit_signer;
 /* Bind private key priv to alg.  pub is the matching public key (the
  * signer takes its own reference).  KSKIT_EMECHANISM when the token has no
  * usable mechanism, KSKIT_EKEY_TYPE when pub does not fit alg. */
-int kskit_signer_new(struct kskit_token *tok, CK_OBJECT_HANDLE priv,
-		     const struct kskit_alg *alg, EVP_PKEY *pub, struct kskit_signer **out);
+int kskit_signer_new(struct kskit_token *tok, CK_OBJECT_HANDLE priv, const struct kskit_alg *alg,
+		     EVP_PKEY *pub, struct kskit_signer **out);
 void kskit_signer_free(struct kskit_signer *s);
 
 /* The mechanism the signer uses. */
@@ -32,16 +32,16 @@ CK_MECHANISM_TYPE kskit_signer_mechanism(const struct kskit_signer *s);
 /* Sign data and verify the result with the public key in software before
  * returning it: DNSSEC wire format (RFC 3110 / 6605 / 8080).  *sig is
  * malloc()ed.  KSKIT_EVERIFY when the token's signature is wrong. */
-int kskit_signer_sign(struct kskit_signer *s, const uint8_t *data, size_t len,
-		      uint8_t **sig, size_t *sig_len);
+int kskit_signer_sign(struct kskit_signer *s, const uint8_t *data, size_t len, uint8_t **sig,
+		      size_t *sig_len);
 
 /* Nanoseconds spent inside C_Sign so far (for measurements). */
 uint64_t kskit_signer_token_ns(const struct kskit_signer *s);
 
 /* Verify a DNSSEC-format signature over data with pub in software. 0 when
  * good, KSKIT_EVERIFY when not. */
-int kskit_verify(const struct kskit_alg *alg, EVP_PKEY *pub, const uint8_t *data,
-		 size_t len, const uint8_t *sig, size_t sig_len);
+int kskit_verify(const struct kskit_alg *alg, EVP_PKEY *pub, const uint8_t *data, size_t len,
+		 const uint8_t *sig, size_t sig_len);
 
 /* "CKM_RSA_PKCS" etc. for the mechanisms kskit uses; "CKM_0x..." else. */
 const char *kskit_ckm_name(CK_MECHANISM_TYPE m);

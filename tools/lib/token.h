@@ -11,8 +11,8 @@
 struct kskit_token;
 
 enum kskit_token_flags {
-	KSKIT_TOKEN_RW = 1 << 0,         /* open a read/write session */
-	KSKIT_TOKEN_NO_SESSION = 1 << 1, /* open no session (C_InitToken needs none) */
+	KSKIT_TOKEN_RW = 1 << 0,	    /* open a read/write session */
+	KSKIT_TOKEN_NO_SESSION = 1 << 1,    /* open no session (C_InitToken needs none) */
 	KSKIT_TOKEN_UNINITIALIZED = 1 << 2, /* uninitialised tokens may match too */
 };
 
