@@ -111,7 +111,7 @@ install: $(KSKIT)
 	install -m 0755 ceremony/* $(DESTDIR)$(SHAREDIR)/ceremony/
 
 format:
-	clang-format -i tools/*.c tools/*.h tools/lib/*.c tools/lib/*.h tests/unit/*.c tests/unit/*.h
+	clang-format -i $$(find tools tests bench -name "*.[ch]")
 
 clean:
 	rm -rf build build-san build-fuzz

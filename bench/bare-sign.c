@@ -30,9 +30,10 @@ int main(int argc, char **argv)
 {
 	/* SHA-256 DigestInfo prefix and a fixed digest: what kskit gives a token
 	 * that signs with CKM_RSA_PKCS. */
-	static const CK_BYTE digest_info[] = { 0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48,
-					       0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04,
-					       0x20, [19 ... 50] = 0x5a };
+	static const CK_BYTE digest_info[] = { 0x30, 0x31, 0x30, 0x0d, 0x06,
+					       0x09, 0x60, 0x86, 0x48, 0x01,
+					       0x65, 0x03, 0x04, 0x02, 0x01,
+					       0x05, 0x00, 0x04, 0x20, [19 ... 50] = 0x5a };
 	CK_RV (*get_list)(CK_FUNCTION_LIST_PTR_PTR);
 	CK_FUNCTION_LIST *fl;
 	CK_SLOT_ID slots[64];
@@ -48,10 +49,12 @@ int main(int argc, char **argv)
 	CK_RV rv;
 
 	if (argc != 5 || !pin)
-		return fprintf(stderr, "usage: KSKIT_PIN=... bare-sign MODULE TOKEN KEY COUNT\n"), 2;
+		return fprintf(stderr, "usage: KSKIT_PIN=... bare-sign MODULE TOKEN KEY COUNT\n"),
+		       2;
 	count = strtoul(argv[4], NULL, 10);
 	lib = dlopen(argv[1], RTLD_NOW);
-	if (!lib || !(get_list = (CK_RV(*)(CK_FUNCTION_LIST_PTR_PTR))dlsym(lib, "C_GetFunctionList")))
+	if (!lib ||
+	    !(get_list = (CK_RV(*)(CK_FUNCTION_LIST_PTR_PTR))dlsym(lib, "C_GetFunctionList")))
 		return fprintf(stderr, "bare-sign: %s\n", dlerror()), 1;
 	if ((rv = get_list(&fl)) != CKR_OK || (rv = fl->C_Initialize(NULL)) != CKR_OK)
 		return die("C_Initialize", rv);
@@ -66,7 +69,8 @@ int main(int argc, char **argv)
 		if (fl->C_GetTokenInfo(slots[i], &ti) != CKR_OK || memcmp(ti.label, argv[2], len) ||
 		    (len < 32 && ti.label[len] != ' '))
 			continue;
-		if ((rv = fl->C_OpenSession(slots[i], CKF_SERIAL_SESSION, NULL, NULL, &s)) != CKR_OK)
+		if ((rv = fl->C_OpenSession(slots[i], CKF_SERIAL_SESSION, NULL, NULL, &s)) !=
+		    CKR_OK)
 			return die("C_OpenSession", rv);
 		break;
 	}

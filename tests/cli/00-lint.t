@@ -4,13 +4,13 @@
 cd "$TOP" || exit 1
 
 for f in scripts/install-deps scripts/start-* scripts/stop-standin scripts/demo scripts/lib-ock.sh \
-	ceremony/* bench/* tests/lib.sh tests/token-suite.sh tests/cli/*.t tests/fuzz/replay.t; do
+	ceremony/* bench/token-sign tests/lib.sh tests/token-suite.sh tests/cli/*.t tests/fuzz/replay.t; do
 	[ -f "$f" ] || continue
 	run shellcheck -x -s sh -e SC1091 "$f"
 	[ "$RC" -eq 0 ]
 	_report $? "shellcheck $f"
 done
-c_files=$(find tools tests -name '*.[ch]' | sort)
+c_files=$(find tools tests bench -name '*.[ch]' | sort)
 # shellcheck disable=SC2086
 run clang-format --dry-run -Werror $c_files
 [ "$RC" -eq 0 ]
