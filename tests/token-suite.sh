@@ -94,6 +94,11 @@ suite_rng() {
 	rc_is 0 "rng to a file" "$KSKIT" rng --bytes 4096 --output "$WORK/random.bin" "$URI"
 	[ "$(stat -c %s "$WORK/random.bin")" -eq 4096 ] && [ "$(stat -c %a "$WORK/random.bin")" = 600 ]
 	check $? "rng wrote 4096 bytes, mode 0600"
+	cp "$WORK/random.bin" "$WORK/random.before"
+	rc_is 1 "rng will not overwrite a file" "$KSKIT" rng --bytes 16 --output "$WORK/random.bin" "$URI"
+	err_has "File exists" "rng over an existing file: says why"
+	cmp -s "$WORK/random.bin" "$WORK/random.before"
+	check $? "the existing file is untouched"
 	"$KSKIT" rng --bytes 2500 --loop --output - "$URI" 2>"$WORK/rng.err" | rngtest -c 20 >"$WORK/rngtest.out" 2>&1
 	_ok=$(sed -n 's/.*FIPS 140-2 successes: \([0-9]*\).*/\1/p' "$WORK/rngtest.out")
 	[ "${_ok:-0}" -ge 18 ]

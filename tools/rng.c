@@ -24,8 +24,8 @@ static const char usage[] =
 	"\n"
 	"Read N bytes (default 512) from the token's C_GenerateRandom and mix\n"
 	"them into the kernel (RNDADDENTROPY crediting BITS per byte, default 2,\n"
-	"then RNDRESEEDCRNG; needs root), or write them to FILE (- for stdout,\n"
-	"e.g. into rngtest).  --loop repeats every SEC seconds (default 60 into\n"
+	"then RNDRESEEDCRNG; needs root), or write them to FILE (a new file,\n"
+	"mode 0600; - for stdout, e.g. into rngtest).  --loop repeats every SEC seconds (default 60 into\n"
 	"the kernel, none to a file) until interrupted.\n"
 	"\n"
 	"Every byte passes the SP 800-90B continuous health tests (repetition\n"
@@ -215,7 +215,9 @@ int kskit_rng(int argc, char **argv)
 	if (o.output && strcmp(o.output, "-") == 0) {
 		fd = STDOUT_FILENO;
 	} else if (o.output) {
-		fd = open(o.output, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+		/* Random bytes may become key material: a new file, 0600, never
+		 * through a symlink, never over an existing file. */
+		fd = open(o.output, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0) {
 			fprintf(stderr, "%s: %s: %s\n", cli_name, o.output, strerror(errno));
 			return EXIT_FAIL;

@@ -43,10 +43,26 @@ static int slot_matches(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot, P11KitUri *uri, C
 	return p11_kit_uri_match_token_info(uri, ti);
 }
 
+/* Slots (readers) that hold no token, over all modules. */
+static size_t empty_slots(struct kskit_p11 *p11)
+{
+	size_t empty = 0;
+
+	for (size_t m = 0; m < kskit_p11_count(p11); m++) {
+		CK_FUNCTION_LIST *fl = kskit_p11_module(p11, m);
+		CK_ULONG all = 0, present = 0;
+
+		if (fl->C_GetSlotList(CK_FALSE, NULL, &all) == CKR_OK &&
+		    fl->C_GetSlotList(CK_TRUE, NULL, &present) == CKR_OK && all > present)
+			empty += all - present;
+	}
+	return empty;
+}
+
 static int find_slot(struct kskit_token *tok, const struct kskit_sel *sel, unsigned flags)
 {
 	P11KitUri *uri = kskit_sel_uri(sel);
-	size_t matches = 0, skipped = 0;
+	size_t matches = 0, skipped = 0, empty;
 	int ret = 0;
 
 	for (size_t m = 0; m < kskit_p11_count(tok->p11); m++) {
@@ -95,7 +111,13 @@ static int find_slot(struct kskit_token *tok, const struct kskit_sel *sel, unsig
 		return 0;
 	if (skipped > 0)
 		return KSKIT_ENOT_INITIALIZED;
-	return ret ? ret : KSKIT_ENO_TOKEN;
+	if (ret)
+		return ret;
+	empty = empty_slots(tok->p11);
+	if (empty > 0)
+		return kskit_error_set(KSKIT_ENO_TOKEN, "%zu slot%s without a token: no card inserted?",
+				       empty, empty == 1 ? "" : "s");
+	return KSKIT_ENO_TOKEN;
 }
 
 int kskit_token_open(struct kskit_p11 *p11, const struct kskit_sel *sel, unsigned flags,
