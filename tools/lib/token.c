@@ -115,8 +115,9 @@ static int find_slot(struct kskit_token *tok, const struct kskit_sel *sel, unsig
 		return ret;
 	empty = empty_slots(tok->p11);
 	if (empty > 0)
-		return kskit_error_set(KSKIT_ENO_TOKEN, "%zu slot%s without a token: no card inserted?",
-				       empty, empty == 1 ? "" : "s");
+		return kskit_error_set(KSKIT_ENO_TOKEN,
+				       "%zu slot%s without a token: no card inserted?", empty,
+				       empty == 1 ? "" : "s");
 	return KSKIT_ENO_TOKEN;
 }
 
