@@ -6,6 +6,7 @@
 
 #include "dnskey.h"
 #include "error.h"
+#include "pkey.h"
 
 static int rsa_pubkey(EVP_PKEY *pkey, uint8_t **out, size_t *len)
 {
@@ -155,8 +156,6 @@ int kskit_dnskey_keytag(EVP_PKEY *pkey, const struct kskit_alg *alg, uint16_t fl
 int kskit_pkey_rsa(const uint8_t *n, size_t nlen, const uint8_t *e, size_t elen, EVP_PKEY **out)
 {
 	OSSL_PARAM_BLD *bld = NULL;
-	OSSL_PARAM *params = NULL;
-	EVP_PKEY_CTX *ctx = NULL;
 	BIGNUM *bn = NULL, *be = NULL;
 	int ret = KSKIT_ECRYPTO;
 
@@ -170,17 +169,10 @@ int kskit_pkey_rsa(const uint8_t *n, size_t nlen, const uint8_t *e, size_t elen,
 		goto out;
 	}
 	bld = OSSL_PARAM_BLD_new();
-	if (!bld || !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) ||
-	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be) ||
-	    !(params = OSSL_PARAM_BLD_to_param(bld)))
-		goto out;
-	ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
-	if (ctx && EVP_PKEY_fromdata_init(ctx) > 0 &&
-	    EVP_PKEY_fromdata(ctx, out, EVP_PKEY_PUBLIC_KEY, params) > 0)
-		ret = 0;
+	if (bld && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) &&
+	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be))
+		ret = kskit_pkey_fromdata("RSA", EVP_PKEY_PUBLIC_KEY, bld, out);
 out:
-	EVP_PKEY_CTX_free(ctx);
-	OSSL_PARAM_free(params);
 	OSSL_PARAM_BLD_free(bld);
 	BN_free(bn);
 	BN_free(be);
@@ -209,18 +201,13 @@ static int rsa_from_dnskey(const uint8_t *key, size_t len, EVP_PKEY **out)
 
 static int ec_from_point(const char *group, const uint8_t *point, size_t len, EVP_PKEY **out)
 {
-	OSSL_PARAM params[3];
-	EVP_PKEY_CTX *ctx;
+	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
 	int ret = KSKIT_ECRYPTO;
 
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)group, 0);
-	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)point, len);
-	params[2] = OSSL_PARAM_construct_end();
-	ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-	if (ctx && EVP_PKEY_fromdata_init(ctx) > 0 &&
-	    EVP_PKEY_fromdata(ctx, out, EVP_PKEY_PUBLIC_KEY, params) > 0)
-		ret = 0;
-	EVP_PKEY_CTX_free(ctx);
+	if (bld && OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0) &&
+	    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, len))
+		ret = kskit_pkey_fromdata("EC", EVP_PKEY_PUBLIC_KEY, bld, out);
+	OSSL_PARAM_BLD_free(bld);
 	return ret;
 }
 

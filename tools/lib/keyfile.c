@@ -14,6 +14,7 @@
 #include "dnskey.h"
 #include "error.h"
 #include "keyfile.h"
+#include "pkey.h"
 #include "secret.h"
 
 #define KEYFILE_MAX (64 * 1024)
@@ -189,8 +190,6 @@ static int bind_parse(char *text, struct bind_key *k)
 static int bind_rsa(struct bind_key *k, EVP_PKEY **out)
 {
 	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-	OSSL_PARAM *params = NULL;
-	EVP_PKEY_CTX *ctx = NULL;
 	BIGNUM *bn[N_RSA] = { 0 };
 	int ret = KSKIT_ECRYPTO;
 
@@ -206,14 +205,8 @@ static int bind_rsa(struct bind_key *k, EVP_PKEY **out)
 		    !OSSL_PARAM_BLD_push_BN(bld, rsa_fields[i].param, bn[i]))
 			goto out;
 	}
-	params = OSSL_PARAM_BLD_to_param(bld);
-	ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
-	if (params && ctx && EVP_PKEY_fromdata_init(ctx) > 0 &&
-	    EVP_PKEY_fromdata(ctx, out, EVP_PKEY_KEYPAIR, params) > 0)
-		ret = 0;
+	ret = kskit_pkey_fromdata("RSA", EVP_PKEY_KEYPAIR, bld, out);
 out:
-	EVP_PKEY_CTX_free(ctx);
-	OSSL_PARAM_free(params);
 	OSSL_PARAM_BLD_free(bld);
 	for (size_t i = 0; i < N_RSA; i++)
 		BN_clear_free(bn[i]);
@@ -228,8 +221,6 @@ static int bind_ec(struct bind_key *k, EVP_PKEY **out)
 	EC_POINT *pub = NULL;
 	BIGNUM *d = BN_secure_new();
 	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-	OSSL_PARAM *params = NULL;
-	EVP_PKEY_CTX *ctx = NULL;
 	uint8_t point[1 + 2 * 48];
 	size_t plen;
 	int ret = KSKIT_ECRYPTO;
@@ -247,16 +238,10 @@ static int bind_ec(struct bind_key *k, EVP_PKEY **out)
 	if (plen == 0 ||
 	    !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, k->alg->group, 0) ||
 	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, d) ||
-	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, plen) ||
-	    !(params = OSSL_PARAM_BLD_to_param(bld)))
+	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, plen))
 		goto out;
-	ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-	if (ctx && EVP_PKEY_fromdata_init(ctx) > 0 &&
-	    EVP_PKEY_fromdata(ctx, out, EVP_PKEY_KEYPAIR, params) > 0)
-		ret = 0;
+	ret = kskit_pkey_fromdata("EC", EVP_PKEY_KEYPAIR, bld, out);
 out:
-	EVP_PKEY_CTX_free(ctx);
-	OSSL_PARAM_free(params);
 	OSSL_PARAM_BLD_free(bld);
 	BN_clear_free(d);
 	EC_POINT_free(pub);

@@ -1,0 +1,16 @@
+#include "error.h"
+#include "pkey.h"
+
+int kskit_pkey_fromdata(const char *type, int selection, OSSL_PARAM_BLD *bld, EVP_PKEY **out)
+{
+	OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
+	int ret = KSKIT_ECRYPTO;
+
+	if (params && ctx && EVP_PKEY_fromdata_init(ctx) > 0 &&
+	    EVP_PKEY_fromdata(ctx, out, selection, params) > 0)
+		ret = 0;
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	return ret;
+}

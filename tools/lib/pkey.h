@@ -1,0 +1,14 @@
+/* pkey.h - OpenSSL keys built from their components. */
+#ifndef KSKIT_PKEY_H
+#define KSKIT_PKEY_H
+
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+
+/* An EVP_PKEY of type ("RSA", "EC") from the parameters pushed on bld;
+ * selection is EVP_PKEY_PUBLIC_KEY or EVP_PKEY_KEYPAIR.  bld stays the
+ * caller's; the parameters made from it (secret ones too) are freed here,
+ * cleared where OpenSSL keeps them in secure memory. */
+int kskit_pkey_fromdata(const char *type, int selection, OSSL_PARAM_BLD *bld, EVP_PKEY **out);
+
+#endif
