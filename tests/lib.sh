@@ -11,10 +11,12 @@ OUT=
 ERR=
 RC=0
 
-# run CMD...: run it with stdin from /dev/null; $OUT, $ERR, $RC get the result.
+# run CMD...: run it with stdin from /dev/null and no controlling terminal
+# (setsid), so a prompt fails the same way at a developer's terminal as in
+# CI; $OUT, $ERR, $RC get the result.
 run() {
 	_o=$(mktemp) _e=$(mktemp)
-	"$@" </dev/null >"$_o" 2>"$_e"
+	setsid -w "$@" </dev/null >"$_o" 2>"$_e"
 	RC=$?
 	OUT=$(cat "$_o") ERR=$(cat "$_e")
 	rm -f "$_o" "$_e"
