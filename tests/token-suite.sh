@@ -151,3 +151,24 @@ suite_delete() {
 	! printf '%s\n' "$OUT" | grep -q "label \"$1\""
 	check $? "the deleted key is gone"
 }
+
+# suite_pulled N WHAT BYTES: the stand-in's Nth daemon (a line of
+# $STANDIN/pids) dies in the middle of a pump of BYTES-byte blocks: one
+# error line naming the failed call, exit 1, and the stream holds only whole
+# health-tested blocks; a new process gets one error line too.
+suite_pulled() {
+	"$KSKIT" rng --loop --bytes "$3" --output "$WORK/stream" "$URI" 2>"$WORK/pump.err" &
+	_pump=$!
+	sleep 1
+	kill "$(sed -n "$1p" "$STANDIN/pids")"
+	finished "$_pump" "$WORK/pump.err"
+	[ "$RC" -eq 1 ]
+	check $? "rng exits 1 when $2 dies"
+	err_has "C_GenerateRandom: CKR_" "$2 gone: the pump names the failed call"
+	err_one_line "$2 gone: one error line"
+	_size=$(stat -c %s "$WORK/stream")
+	[ "$_size" -gt 0 ] && [ $((_size % $3)) -eq 0 ]
+	check $? "$2 gone: the stream holds whole health-tested blocks ($_size bytes)"
+	rc_is 1 "token show with $2 gone" "$KSKIT" token show "$URI"
+	err_one_line "$2 gone, new process: one error line"
+}

@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2016 # the $ in the expect scripts are expect's
 # The terminal path, driven by expect on a pseudo-terminal: PINs typed
 # twice without echo, a mismatch refused, confirmations typed.
 . "$(dirname "$0")/../lib.sh"

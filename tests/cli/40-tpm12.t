@@ -44,18 +44,5 @@ suite_selection
 suite_delete "$rsa"
 
 # tcsd dies in the middle of a pump: an error line, not a silent SIGPIPE.
-"$KSKIT" rng --loop --bytes 256 --output "$WORK/stream" "$URI" 2>"$WORK/pump.err" &
-pump=$!
-sleep 1
-kill "$(sed -n 2p "$STANDIN/pids")"
-finished "$pump" "$WORK/pump.err"
-[ "$RC" -eq 1 ]
-check $? "rng exits 1 when tcsd dies"
-err_has "C_GenerateRandom: CKR_" "the pump names the failed call"
-err_one_line "tcsd gone: one error line"
-size=$(stat -c %s "$WORK/stream")
-[ $((size % 256)) -eq 0 ]
-check $? "the stream holds whole health-tested blocks ($size bytes)"
-rc_is 1 "token show with tcsd gone" "$KSKIT" token show "$URI"
-err_one_line "tcsd gone, new process: one error line"
+suite_pulled 2 tcsd 256
 done_testing
