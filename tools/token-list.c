@@ -169,8 +169,11 @@ int kskit_token_list(int argc, char **argv)
 		status = cli_fail(NULL, ret);
 		goto out;
 	}
-	if (kskit_p11_count(p11) == 0)
+	if (kskit_p11_count(p11) == 0 && !kskit_p11_failed(p11))
 		printf("no PKCS#11 modules registered with p11-kit\n");
+	if (kskit_p11_failed(p11))
+		printf("left out, their service not running or their device absent:\n%s",
+		       kskit_p11_failed(p11));
 	for (size_t i = 0; i < kskit_p11_count(p11); i++) {
 		ret = list_module(sel, kskit_p11_module(p11, i), kskit_p11_module_path(p11, i));
 		if (ret)

@@ -18,7 +18,8 @@ struct kskit_p11 {
 	CK_FUNCTION_LIST **modules;  /* the ones in use and initialised */
 	char **paths;
 	size_t n;
-	int direct; /* modules[0] was loaded by path: finalise and release it */
+	int direct;   /* modules[0] was loaded by path: finalise and release it */
+	char *failed; /* "path: C_Initialize: CKR_...\n" for each registry module skipped */
 };
 
 static const struct {
@@ -294,6 +295,18 @@ static int load_path(struct kskit_p11 *p11, const char *path)
 	return 0;
 }
 
+static void note_failure(struct kskit_p11 *p11, CK_FUNCTION_LIST *mod, CK_RV rv)
+{
+	char *path = p11_kit_module_get_filename(mod), *more = NULL;
+
+	if (asprintf(&more, "%s%s: C_Initialize: %s\n", p11->failed ? p11->failed : "",
+		     path ? path : "?", kskit_ckr_name(rv)) >= 0) {
+		free(p11->failed);
+		p11->failed = more;
+	}
+	free(path);
+}
+
 /* Load the registry without initialising it, then initialise only the
  * modules wanted: one named module must not wake every other stack. */
 static int load_registry(struct kskit_p11 *p11, const char *name)
@@ -320,7 +333,8 @@ static int load_registry(struct kskit_p11 *p11, const char *name)
 				return kskit_error_set(KSKIT_EMODULE_LOAD,
 						       "module-name=%s: C_Initialize: %s", name,
 						       kskit_ckr_name(rv));
-			continue; /* listing everything: a broken module is not ours to fix */
+			note_failure(p11, mod, rv); /* listing everything: skip, and say so */
+			continue;
 		}
 		ret = p11_add(p11, mod);
 		if (ret) {
@@ -375,6 +389,7 @@ void kskit_p11_free(struct kskit_p11 *p11)
 	for (size_t i = 0; i < p11->n; i++)
 		free(p11->paths[i]);
 	free(p11->paths);
+	free(p11->failed);
 	free(p11->modules);
 	free(p11);
 }
@@ -392,4 +407,9 @@ CK_FUNCTION_LIST *kskit_p11_module(const struct kskit_p11 *p11, size_t i)
 const char *kskit_p11_module_path(const struct kskit_p11 *p11, size_t i)
 {
 	return i < p11->n && p11->paths[i] ? p11->paths[i] : "(unknown)";
+}
+
+const char *kskit_p11_failed(const struct kskit_p11 *p11)
+{
+	return p11->failed;
 }

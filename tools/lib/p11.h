@@ -45,6 +45,10 @@ CK_FUNCTION_LIST *kskit_p11_module(const struct kskit_p11 *p11, size_t i);
 /* The module's file name as p11-kit knows it; owned by p11. */
 const char *kskit_p11_module_path(const struct kskit_p11 *p11, size_t i);
 
+/* Registry modules that would not initialise and were left out, one
+ * "path: C_Initialize: CKR_..." line each; NULL when none.  Owned by p11. */
+const char *kskit_p11_failed(const struct kskit_p11 *p11);
+
 /* "CKR_PIN_INCORRECT", or "CKR_0x..." for codes without a name here. */
 const char *kskit_ckr_name(CK_RV rv);
 
