@@ -96,7 +96,7 @@ suite_rng() {
 	check $? "rng wrote 4096 bytes, mode 0600"
 	cp "$WORK/random.bin" "$WORK/random.before"
 	rc_is 1 "rng will not overwrite a file" "$KSKIT" rng --bytes 16 --output "$WORK/random.bin" "$URI"
-	err_has "File exists" "rng over an existing file: says why"
+	err_has "the file exists already" "rng over an existing file: says why"
 	cmp -s "$WORK/random.bin" "$WORK/random.before"
 	check $? "the existing file is untouched"
 	"$KSKIT" rng --bytes 2500 --loop --output - "$URI" 2>"$WORK/rng.err" | rngtest -c 20 >"$WORK/rngtest.out" 2>&1
@@ -129,6 +129,10 @@ suite_selection() {
 	rc_is 1 "a URI matching no token" "$KSKIT" token show "pkcs11:token=no-such-token?module-path=$MODULE"
 	err_has "no token matches the URI" "no token: says so"
 	err_one_line "no token: one error line"
+	rc_is 1 "rng to a file from a token that is not there" \
+		"$KSKIT" rng --output "$WORK/never" "pkcs11:token=no-such-token?module-path=$MODULE"
+	[ ! -e "$WORK/never" ] && [ -z "$(find "$WORK" -name 'never.*')" ]
+	check $? "a failed rng leaves no file, not even a temporary one"
 	rc_is 1 "deleting an object that is not there" \
 		"$KSKIT" token delete --yes "pkcs11:token=$LABEL;object=no-such-key?module-path=$MODULE"
 	err_has "no object matches the URI" "no object: says so"
@@ -157,7 +161,7 @@ suite_delete() {
 # error line naming the failed call, exit 1, and the stream holds only whole
 # health-tested blocks; a new process gets one error line too.
 suite_pulled() {
-	"$KSKIT" rng --loop --bytes "$3" --output "$WORK/stream" "$URI" 2>"$WORK/pump.err" &
+	"$KSKIT" rng --loop --bytes "$3" --output - "$URI" >"$WORK/stream" 2>"$WORK/pump.err" &
 	_pump=$!
 	sleep 1
 	kill "$(sed -n "$1p" "$STANDIN/pids")"

@@ -1,6 +1,8 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,16 +17,24 @@
 
 const char *cli_name = "kskit";
 
-int cli_fail(const char *what, int code)
+/* One line: "kskit CMD: what: message (detail); note". */
+static int fail_with(const char *what, int code, const char *note)
 {
-	const char *detail = kskit_error_detail();
+	const char *detail = kskit_error_detail(code);
 
 	fprintf(stderr, "%s: %s%s%s", cli_name, what ? what : "", what ? ": " : "",
 		kskit_strerror(code));
 	if (detail && *detail)
 		fprintf(stderr, " (%s)", detail);
+	if (note)
+		fprintf(stderr, "; %s", note);
 	fputc('\n', stderr);
 	return EXIT_FAIL;
+}
+
+int cli_fail(const char *what, int code)
+{
+	return fail_with(what, code, NULL);
 }
 
 int cli_usage(const char *usage, const char *fmt, ...)
@@ -65,7 +75,7 @@ int cli_open(const char *uri, const char *module, unsigned flags, struct cli_tok
 	*ct = (struct cli_token){ 0 };
 	ret = kskit_sel_parse(uri, module, &ct->sel);
 	if (ret == KSKIT_EINVAL) {
-		fprintf(stderr, "%s: %s\n", cli_name, kskit_error_detail());
+		fprintf(stderr, "%s: %s\n", cli_name, kskit_error_detail(ret));
 		return EXIT_USAGE;
 	}
 	if (ret == 0)
@@ -88,12 +98,29 @@ void cli_close(struct cli_token *ct)
 	*ct = (struct cli_token){ 0 };
 }
 
+static volatile sig_atomic_t tty_interrupted;
+
+static void on_tty_signal(int sig)
+{
+	(void)sig;
+	tty_interrupted = 1;
+}
+
+/* Read a line; Ctrl-C, SIGTERM or SIGHUP while waiting cancel the read
+ * (the terminal's echo is restored first), they do not kill the process
+ * with echo off nor get swallowed. */
 static int tty_read(int fd, const char *prompt, int echo, char *buf, size_t size)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_tty_signal }, saved[3];
 	struct termios old, quiet;
 	size_t n = 0;
 	int restore = 0, ret = 0;
 	char c;
+
+	tty_interrupted = 0;
+	for (size_t i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &saved[i]);
 
 	if (tcgetattr(fd, &old) == 0) {
 		quiet = old;
@@ -107,6 +134,10 @@ static int tty_read(int fd, const char *prompt, int echo, char *buf, size_t size
 	while (ret == 0) {
 		ssize_t r = read(fd, &c, 1);
 
+		if (tty_interrupted) {
+			ret = KSKIT_EINTERRUPTED;
+			break;
+		}
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
@@ -127,6 +158,8 @@ static int tty_read(int fd, const char *prompt, int echo, char *buf, size_t size
 		(void)tcsetattr(fd, TCSAFLUSH, &old);
 	if (!echo && write(fd, "\n", 1) < 0 && ret == 0)
 		ret = KSKIT_EIO;
+	for (size_t i = 0; i < 3; i++)
+		sigaction(sigs[i], &saved[i], NULL);
 	return ret;
 }
 
@@ -198,6 +231,9 @@ static int pin_from_source(const char *source, char **pin)
 	}
 	close(fd);
 	buf[n < PIN_MAX ? n : PIN_MAX] = '\0';
+	if (ret == 0 && strcspn(buf, "\r\n") >= PIN_MAX)
+		ret = kskit_error_set(KSKIT_EPIN_SOURCE, "%s: no PIN line of under %d bytes", path,
+				      PIN_MAX);
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (ret == 0 && buf[0] == '\0')
 		ret = kskit_error_set(KSKIT_EPIN_SOURCE, "%s: empty", path);
@@ -237,19 +273,20 @@ int cli_get_pin(const char *what, const char *pin_source, const char *env, int c
 	return 0;
 }
 
-static void pin_state(const CK_TOKEN_INFO *ti, CK_USER_TYPE who)
+/* What the token's PIN flags say after a failed login. */
+static const char *pin_state(const CK_TOKEN_INFO *ti, CK_USER_TYPE who)
 {
 	CK_FLAGS low = who == CKU_SO ? CKF_SO_PIN_COUNT_LOW : CKF_USER_PIN_COUNT_LOW;
 	CK_FLAGS last = who == CKU_SO ? CKF_SO_PIN_FINAL_TRY : CKF_USER_PIN_FINAL_TRY;
 	CK_FLAGS locked = who == CKU_SO ? CKF_SO_PIN_LOCKED : CKF_USER_PIN_LOCKED;
 
 	if (ti->flags & locked)
-		fprintf(stderr, "%s: the token now reports the PIN locked\n", cli_name);
-	else if (ti->flags & last)
-		fprintf(stderr, "%s: the token reports one try left before the PIN locks\n",
-			cli_name);
-	else if (ti->flags & low)
-		fprintf(stderr, "%s: the token reports few tries left (PIN count low)\n", cli_name);
+		return "the token now reports the PIN locked";
+	if (ti->flags & last)
+		return "the token reports one try left before the PIN locks";
+	if (ti->flags & low)
+		return "the token reports few tries left (PIN count low)";
+	return NULL;
 }
 
 int cli_login(struct cli_token *ct, CK_USER_TYPE who)
@@ -269,12 +306,11 @@ int cli_login(struct cli_token *ct, CK_USER_TYPE who)
 	}
 	ret = kskit_token_login(ct->tok, who, pin, pin ? strlen(pin) : 0);
 	kskit_secret_free(pin);
-	if (ret) {
-		cli_fail(kskit_token_label(ct->tok), ret);
-		if (ret == KSKIT_EPIN_INCORRECT || ret == KSKIT_EPIN_LOCKED)
-			pin_state(kskit_token_info(ct->tok), who);
-		return EXIT_FAIL;
-	}
+	if (ret)
+		return fail_with(kskit_token_label(ct->tok), ret,
+				 ret == KSKIT_EPIN_INCORRECT || ret == KSKIT_EPIN_LOCKED
+					 ? pin_state(kskit_token_info(ct->tok), who)
+					 : NULL);
 	return EXIT_OK;
 }
 

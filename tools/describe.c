@@ -126,7 +126,7 @@ void describe_object(FILE *f, struct kskit_token *tok, CK_OBJECT_HANDLE obj)
 	const struct kskit_alg *alg = NULL;
 	EVP_PKEY *pkey = NULL;
 	char *idtext;
-	int is_key;
+	int is_key, pub_ret = 0;
 
 	(void)kskit_attr_ulong(tok, obj, CKA_CLASS, &cls);
 	(void)kskit_attr_get(tok, obj, CKA_LABEL, &label, &label_len);
@@ -135,10 +135,14 @@ void describe_object(FILE *f, struct kskit_token *tok, CK_OBJECT_HANDLE obj)
 	fprintf(f, "%s", class_name(cls));
 	if (is_key && kskit_attr_ulong(tok, obj, CKA_KEY_TYPE, &kt) == 0) {
 		if (cls != CKO_SECRET_KEY)
-			(void)kskit_key_public(tok, obj, &pkey, &alg);
+			pub_ret = kskit_key_public(tok, obj, &pkey, &alg);
 		print_key_kind(f, tok, obj, kt, pkey, alg);
 	}
-	fprintf(f, " label \"%.*s\"", (int)label_len, label ? (char *)label : "");
+	fprintf(f, " label \"");
+	for (CK_ULONG i = 0; label && i < label_len; i++)
+		fputc(label[i] < 0x20 || label[i] == 0x7f ? '?' : label[i],
+		      f); /* no terminal escapes */
+	fprintf(f, "\"");
 	idtext = malloc(3 * id_len + 1);
 	if (idtext) {
 		kskit_id_format(idtext, id ? id : (unsigned char *)"", id_len);
@@ -157,7 +161,7 @@ void describe_object(FILE *f, struct kskit_token *tok, CK_OBJECT_HANDLE obj)
 				"    dnssec: %s (%u) key tag %u as KSK (flags 257), %u as ZSK (256)\n",
 				alg->name, alg->number, ksk, zsk);
 	} else if (is_key && cls != CKO_SECRET_KEY) {
-		fprintf(f, "    dnssec: no public key found (%s)\n", kskit_error_detail());
+		fprintf(f, "    dnssec: no public key found: %s\n", kskit_strerror(pub_ret));
 	}
 	print_uri(f, tok, cls, label, label_len, id, id_len);
 	EVP_PKEY_free(pkey);

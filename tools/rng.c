@@ -2,7 +2,6 @@
  * Random bytes from a token's C_GenerateRandom, health-tested, into the
  * kernel or to a file. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +14,8 @@
 #include "commands.h"
 #include "lib/error.h"
 #include "lib/health.h"
+#include "lib/outfile.h"
+
 #include "lib/rng.h"
 #include "lib/secret.h"
 
@@ -25,7 +26,8 @@ static const char usage[] =
 	"Read N bytes (default 512) from the token's C_GenerateRandom and mix\n"
 	"them into the kernel (RNDADDENTROPY crediting BITS per byte, default 2,\n"
 	"then RNDRESEEDCRNG; needs root), or write them to FILE (a new file,\n"
-	"mode 0600; - for stdout, e.g. into rngtest).  --loop repeats every SEC seconds (default 60 into\n"
+	"mode 0600, that appears only when complete; - for stdout, e.g. into\n"
+	"rngtest).  --loop repeats every SEC seconds (default 60 into\n"
 	"the kernel, none to a file) until interrupted.\n"
 	"\n"
 	"Every byte passes the SP 800-90B continuous health tests (repetition\n"
@@ -137,6 +139,8 @@ static int pump(struct cli_token *ct, const struct rng_opts *o, int fd)
 			pause_for(o->interval);
 	}
 	kskit_secret_free(buf);
+	if (ret == 0 && !o->loop && rounds == 0)
+		ret = KSKIT_EINTERRUPTED;
 	if (ret == 0 && fd < 0 && o->loop)
 		printf("stopped after %lu rounds\n", rounds);
 	return ret;
@@ -206,35 +210,33 @@ int kskit_rng(int argc, char **argv)
 {
 	struct rng_opts o = { .bytes = 512, .entropy = 2.0, .device = "/dev/random" };
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct kskit_outfile *out = NULL;
 	struct cli_token ct;
-	int status, ret, fd = -1;
+	int status, ret = 0, fd = -1;
 
 	status = parse(argc, argv, &o);
 	if (status)
 		return status < 0 ? EXIT_OK : status;
-	if (o.output && strcmp(o.output, "-") == 0) {
-		fd = STDOUT_FILENO;
-	} else if (o.output) {
-		/* Random bytes may become key material: a new file, 0600, never
-		 * through a symlink, never over an existing file. */
-		fd = open(o.output, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0) {
-			fprintf(stderr, "%s: %s: %s\n", cli_name, o.output, strerror(errno));
-			return EXIT_FAIL;
-		}
-	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	status = cli_open(argv[optind], o.module, 0, &ct);
-	if (status == EXIT_OK) {
+	if (status)
+		return status;
+	/* Random bytes may become key material: a new file, 0600, complete or
+	 * not there at all, never over an existing one. */
+	if (o.output && strcmp(o.output, "-") == 0)
+		fd = STDOUT_FILENO;
+	else if (o.output && (ret = kskit_outfile_open(o.output, KSKIT_OUT_NO_REPLACE, &out)) == 0)
+		fd = kskit_outfile_fd(out);
+	if (ret == 0)
 		ret = pump(&ct, &o, fd);
-		if (ret && ret != KSKIT_ECANCELED)
-			status = cli_fail(NULL, ret);
-		else if (ret)
-			status = EXIT_FAIL;
-		cli_close(&ct);
+	if (ret == 0 && out) {
+		ret = kskit_outfile_commit(out);
+		out = NULL;
 	}
-	if (fd > STDOUT_FILENO && close(fd) != 0 && status == EXIT_OK)
-		status = cli_fail(o.output, KSKIT_EIO);
-	return status;
+	kskit_outfile_abort(out);
+	cli_close(&ct);
+	if (ret == KSKIT_ECANCELED)
+		return EXIT_FAIL; /* a failed login, said already */
+	return ret ? cli_fail(NULL, ret) : EXIT_OK;
 }

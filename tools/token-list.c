@@ -56,7 +56,7 @@ static void print_token(CK_FUNCTION_LIST *fl, const char *path, CK_SLOT_ID slot)
 	ret = kskit_token_at(fl, path, slot, &tok);
 	if (ret) {
 		printf("    token: unreadable: %s (%s)\n", kskit_strerror(ret),
-		       kskit_error_detail());
+		       kskit_error_detail(ret));
 		return;
 	}
 	ti = kskit_token_info(tok);
@@ -162,7 +162,7 @@ int kskit_token_list(int argc, char **argv)
 		return cli_usage(usage, "one URI at most");
 	ret = kskit_sel_parse(argv[optind], module, &sel);
 	if (ret == KSKIT_EINVAL)
-		return cli_usage(usage, "%s", kskit_error_detail());
+		return cli_usage(usage, "%s", kskit_error_detail(ret));
 	if (ret == 0)
 		ret = kskit_p11_load(sel, &p11);
 	if (ret) {

@@ -160,7 +160,7 @@ static int test_algorithms(struct kskit_token *tok, const struct test_opts *o)
 		tested++;
 		ret = test_generated(tok, alg, o);
 		if (ret) {
-			printf("  FAILED: %s (%s)\n", kskit_strerror(ret), kskit_error_detail());
+			printf("  FAILED: %s (%s)\n", kskit_strerror(ret), kskit_error_detail(ret));
 			failures++;
 			if (ret == KSKIT_ETOKEN_GONE)
 				return -1;

@@ -127,9 +127,9 @@ static void malformed_files(void **state)
 
 		assert_int_equal(parse(cases[i].text, &key), cases[i].code);
 		assert_null(key);
-		if (!strstr(kskit_error_detail(), cases[i].detail))
-			fail_msg("case %zu: detail \"%s\" lacks \"%s\"", i, kskit_error_detail(),
-				 cases[i].detail);
+		if (!strstr(kskit_error_detail(cases[i].code), cases[i].detail))
+			fail_msg("case %zu: detail \"%s\" lacks \"%s\"", i,
+				 kskit_error_detail(cases[i].code), cases[i].detail);
 	}
 }
 

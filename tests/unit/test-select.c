@@ -61,7 +61,8 @@ static void ckr_names(void **state)
 	assert_string_equal(kskit_ckr_name(CKR_PIN_INCORRECT), "CKR_PIN_INCORRECT");
 	assert_string_equal(kskit_ckr_name(0x12345678), "CKR_0x12345678");
 	assert_int_equal(kskit_p11_error("C_Login", CKR_PIN_LOCKED), KSKIT_EPIN_LOCKED);
-	assert_string_equal(kskit_error_detail(), "C_Login: CKR_PIN_LOCKED");
+	assert_string_equal(kskit_error_detail(KSKIT_EPIN_LOCKED), "C_Login: CKR_PIN_LOCKED");
+	assert_string_equal(kskit_error_detail(KSKIT_EPKCS11), "");
 	assert_int_equal(kskit_p11_error("C_Sign", CKR_DEVICE_REMOVED), KSKIT_ETOKEN_GONE);
 	assert_int_equal(kskit_p11_error("C_Sign", CKR_MECHANISM_INVALID), KSKIT_EMECHANISM);
 }

@@ -4,6 +4,7 @@
 #include "error.h"
 
 static _Thread_local char detail[512];
+static _Thread_local int detail_code;
 
 static const char *const messages[] = {
 	[-KSKIT_OK] = "success",
@@ -44,6 +45,9 @@ static const char *const messages[] = {
 	[-KSKIT_EKEY_TYPE] = "key type not usable for DNSSEC",
 	[-KSKIT_EINIT_TOOL] = "the token's own initialisation tool failed",
 	[-KSKIT_ELOGIN_REQUIRED] = "the token requires a login for this",
+	[-KSKIT_EPASSPHRASE] = "wrong passphrase",
+	[-KSKIT_EINTERRUPTED] = "interrupted",
+	[-KSKIT_EEXIST] = "the file exists already: kskit does not overwrite it",
 	[-KSKIT_EUSER_PIN_UNSET] =
 		"the token says its user PIN is not set (an opencryptoki TPM token says so too "
 		"when OCK_SRK_MODE/OCK_SRK_SECRET are missing, its TOK_OBJ directory is "
@@ -57,9 +61,9 @@ const char *kskit_strerror(int code)
 	return messages[-code];
 }
 
-const char *kskit_error_detail(void)
+const char *kskit_error_detail(int code)
 {
-	return detail;
+	return code == detail_code ? detail : "";
 }
 
 int kskit_error_set(int code, const char *fmt, ...)
@@ -69,5 +73,6 @@ int kskit_error_set(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
+	detail_code = code;
 	return code;
 }

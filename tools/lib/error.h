@@ -44,17 +44,21 @@ enum kskit_error {
 	KSKIT_EINIT_TOOL = -32,
 	KSKIT_ELOGIN_REQUIRED = -33,
 	KSKIT_EUSER_PIN_UNSET = -34,
-	KSKIT_ERROR_MIN = -34,
+	KSKIT_EPASSPHRASE = -35,
+	KSKIT_EINTERRUPTED = -36,
+	KSKIT_EEXIST = -37,
+	KSKIT_ERROR_MIN = -37,
 };
 
 /* A static, one-line description of code; never NULL. */
 const char *kskit_strerror(int code);
 
-/* What the last failing library call found out beyond its code: the PKCS#11
- * function and CKR_ name, a p11-kit or OpenSSL message, a file and line.
- * Empty when there is nothing to add.  Valid until the next library call in
- * the same thread. */
-const char *kskit_error_detail(void);
+/* What the failing library call that returned code found out beyond it: the
+ * PKCS#11 function and CKR_ name, a p11-kit or OpenSSL message, a file and
+ * line.  Empty when there is nothing to add (or the last detail recorded
+ * belongs to another code).  Valid until the next library call in the same
+ * thread. */
+const char *kskit_error_detail(int code);
 
 /* For the library's own use: record the detail of the error being returned.
  * Returns code, so `return kskit_error_set(code, "...", ...);` reads well. */

@@ -8,6 +8,12 @@
 #include <unistd.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evperr.h>
+#include <openssl/pemerr.h>
+#include <openssl/pkcs12err.h>
+#include <openssl/proverr.h>
+
 #include <openssl/params.h>
 #include <openssl/param_build.h>
 
@@ -285,6 +291,25 @@ out:
 	return ret;
 }
 
+/* Whether OpenSSL's error queue says a decryption failed: a wrong
+ * passphrase, as opposed to a damaged file.  Empties the queue. */
+static int bad_decrypt(void)
+{
+	unsigned long e;
+	int bad = 0;
+
+	while ((e = ERR_get_error()) != 0) {
+		int lib = ERR_GET_LIB(e), reason = ERR_GET_REASON(e);
+
+		bad |= (lib == ERR_LIB_PROV && reason == PROV_R_BAD_DECRYPT) ||
+		       (lib == ERR_LIB_EVP && reason == EVP_R_BAD_DECRYPT) ||
+		       (lib == ERR_LIB_PEM &&
+			(reason == PEM_R_BAD_DECRYPT || reason == PEM_R_BAD_PASSWORD_READ)) ||
+		       (lib == ERR_LIB_PKCS12 && reason == PKCS12_R_PKCS12_CIPHERFINAL_ERROR);
+	}
+	return bad;
+}
+
 static int read_pem(const char *text, size_t len, pem_password_cb *cb, void *arg, EVP_PKEY **key,
 		    const struct kskit_alg **alg)
 {
@@ -293,16 +318,20 @@ static int read_pem(const char *text, size_t len, pem_password_cb *cb, void *arg
 
 	if (!bio)
 		return KSKIT_ENOMEM;
+	ERR_clear_error();
 	pkey = PEM_read_bio_PrivateKey(bio, NULL, cb, arg);
 	BIO_free(bio);
 	if (!pkey)
-		return kskit_error_set(KSKIT_EKEYFILE,
-				       "PEM private key: unreadable, or wrong passphrase");
+		return bad_decrypt()
+			       ? kskit_error_set(KSKIT_EPASSPHRASE, "PEM private key")
+			       : kskit_error_set(KSKIT_EKEYFILE, "PEM private key: unreadable");
 	*alg = kskit_alg_for_pkey(pkey);
 	if (!*alg) {
+		int ret = kskit_error_set(KSKIT_EKEY_TYPE, "%s key has no DNSSEC algorithm",
+					  EVP_PKEY_get0_type_name(pkey));
+
 		EVP_PKEY_free(pkey);
-		return kskit_error_set(KSKIT_EKEY_TYPE, "%s key has no DNSSEC algorithm",
-				       EVP_PKEY_get0_type_name(pkey));
+		return ret;
 	}
 	*key = pkey;
 	return 0;

@@ -167,7 +167,7 @@ int kskit_sel_parse(const char *uri, const char *module, struct kskit_sel **out)
 		goto out;
 	}
 	if (p11_kit_uri_any_unrecognized(sel->uri)) {
-		ret = kskit_error_set(KSKIT_EURI_UNKNOWN, "%s", uri);
+		ret = KSKIT_EURI_UNKNOWN; /* no detail: the URI might carry a secret */
 		goto out;
 	}
 	s = p11_kit_uri_get_module_path(sel->uri);

@@ -1,6 +1,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -26,16 +28,26 @@ int kskit_secure_process(void)
 	return 0;
 }
 
+/* Whole pages: mlock() does not nest, so two secrets sharing a page would
+ * unlock each other when one is freed. */
+static size_t secret_size(size_t len)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	return (sizeof(struct secret_head) + len + 1 + page - 1) / page * page;
+}
+
 void *kskit_secret_alloc(size_t len)
 {
-	struct secret_head *h;
-	size_t total = sizeof(*h) + len + 1;
+	struct secret_head *h = NULL;
+	size_t total;
 
-	if (len > (size_t)-1 - sizeof(*h) - 1)
+	if (len > (size_t)-1 / 2)
 		return NULL;
-	h = calloc(1, total);
-	if (!h)
+	total = secret_size(len);
+	if (posix_memalign((void **)&h, (size_t)sysconf(_SC_PAGESIZE), total) != 0)
 		return NULL;
+	memset(h, 0, total);
 	(void)mlock(h, total); /* best effort: RLIMIT_MEMLOCK may forbid it */
 	h->len = len;
 	return h->align;
@@ -49,7 +61,7 @@ void kskit_secret_free(void *p)
 	if (!p)
 		return;
 	h = (struct secret_head *)((char *)p - offsetof(struct secret_head, align));
-	total = sizeof(*h) + h->len + 1;
+	total = secret_size(h->len);
 	explicit_bzero(h, total);
 	(void)munlock(h, total);
 	free(h);

@@ -12,8 +12,8 @@
  * Call once at program start.  Returns 0 or KSKIT_EPERM. */
 int kskit_secure_process(void);
 
-/* Zeroed, mlock()ed buffer of len bytes (+1 for a terminating NUL),
- * or NULL when out of memory.  Free with kskit_secret_free(). */
+/* Zeroed, mlock()ed buffer of len bytes (+1 for a terminating NUL) on
+ * pages of its own, or NULL when out of memory.  Free with kskit_secret_free(). */
 void *kskit_secret_alloc(size_t len);
 
 /* Wipe the whole buffer p came with, unlock and free it.  NULL is ignored. */

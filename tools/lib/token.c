@@ -25,7 +25,8 @@ void kskit_p11_string(char *dst, const unsigned char *src, size_t n)
 {
 	size_t len = p11_kit_space_strlen(src, n);
 
-	memcpy(dst, src, len);
+	for (size_t i = 0; i < len; i++)
+		dst[i] = src[i] < 0x20 || src[i] == 0x7f ? '?' : (char)src[i];
 	dst[len] = '\0';
 }
 
@@ -290,6 +291,7 @@ static int read_mechanisms(struct kskit_token *tok)
 		return 0;
 	rv = tok->fl->C_GetMechanismList(tok->slot, NULL, &n);
 	if (rv == CKR_OK && n > 0) {
+		free(tok->mechs);
 		tok->mechs = calloc(n, sizeof(*tok->mechs));
 		if (!tok->mechs)
 			return KSKIT_ENOMEM;

@@ -83,7 +83,8 @@ char *kskit_token_uri(const struct kskit_token *tok);
 char *kskit_token_info_uri(const CK_TOKEN_INFO *info, const char *module_path);
 
 /* Copy a blank-padded PKCS#11 string into a NUL-terminated buffer of
- * n + 1 bytes, without the padding. */
+ * n + 1 bytes, without the padding; control characters (a hostile card's
+ * terminal escapes) become '?'. */
 void kskit_p11_string(char *dst, const unsigned char *src, size_t n);
 
 #endif
