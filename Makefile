@@ -16,7 +16,7 @@ CC ?= cc
 SANITIZE ?=
 VERSION ?= 0.1.0
 PKGS = openssl ldns p11-kit-1
-TEST_PKGS = cmocka
+TEST_PKGS = cmocka libcacard
 
 ifeq ($(SANITIZE),)
 BUILD ?= build
@@ -81,12 +81,18 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libkskit.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libkskit.a $(ALL_LDFLAGS) \
 		$(PKG_LIBS) -lm
 
+# The virtual CAC card behind OpenSC's tests (scripts/start-cac).
+$(BUILD)/cards/cac-bridge: tests/cards/cac-bridge.c $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(shell pkg-config --cflags libcacard) \
+		-o $@ $< $(LDFLAGS) $(shell pkg-config --libs libcacard)
+
 $(BUILD)/nodlclose.so: tests/nodlclose.c
 	@mkdir -p $(@D)
 	$(CC) -shared -fPIC -O2 -o $@ $<
 
 # Each test is a TAP producer: cmocka binaries, fuzz corpus replays, sh scripts.
-check: $(KSKIT) $(UNIT_BIN) $(FUZZ_BIN) $(SAN_PRELOAD)
+check: $(KSKIT) $(UNIT_BIN) $(FUZZ_BIN) $(SAN_PRELOAD) $(BUILD)/cards/cac-bridge
 	KSKIT="$(abspath $(KSKIT))" FUZZ_BIN="$(abspath $(BUILD)/fuzz)" \
 	CMOCKA_MESSAGE_OUTPUT=TAP $(if $(SAN_PRELOAD),LD_PRELOAD=$(abspath $(SAN_PRELOAD))) \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0:verify_asan_link_order=0 \

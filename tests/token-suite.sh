@@ -60,6 +60,13 @@ suite_import_pem() {
 	rc_is 1 "a BIND file missing its fields" "$KSKIT" token import "$WORK/bad.private" "$URI"
 	err_has "malformed key file \(no PublicExponent" "missing field: names it"
 	err_one_line "missing field: one error line"
+	_k=$(cd "$WORK" && dnssec-keygen -q -a RSASHA256 -b 2048 -K "$WORK" damaged.example)
+	sed 's/^\(PrivateExponent: ..........\)A/\1B/; t; s/^\(PrivateExponent: ..........\)./\1A/' \
+		"$WORK/$_k.private" >"$WORK/damaged.private"
+	! cmp -s "$WORK/$_k.private" "$WORK/damaged.private"
+	check $? "a key file damaged in one character"
+	rc_is 1 "a BIND key with a damaged private exponent" "$KSKIT" token import --label damaged "$WORK/damaged.private" "$URI"
+	err_has "inconsistent private key" "damaged key: says so"
 	printf 'hello\n' >"$WORK/junk.key"
 	rc_is 1 "a file that is no key" "$KSKIT" token import "$WORK/junk.key" "$URI"
 	err_has "neither a BIND .private file nor PEM" "no key: says so"
@@ -120,6 +127,10 @@ suite_wrong_pin() {
 	KSKIT_PIN='' rc_is 1 "a pin-source file that does not exist" \
 		"$KSKIT" token show "pkcs11:token=$LABEL?module-path=$MODULE&pin-source=file:$WORK/nopin"
 	err_has "cannot read the PIN from pin-source" "missing pin-source: says so"
+	head -c 300 /dev/zero | tr '\0' 7 >"$WORK/longpin"
+	KSKIT_PIN='' rc_is 1 "a pin-source file without a PIN line" \
+		"$KSKIT" token show "pkcs11:token=$LABEL?module-path=$MODULE&pin-source=file:$WORK/longpin"
+	err_has "no PIN line" "pin-source without a PIN line: says so"
 	KSKIT_PIN='' rc_is 1 "no PIN and no terminal" "$KSKIT" token show "$URI"
 	err_has "no PIN: no terminal" "no PIN: says how to give one"
 }

@@ -15,7 +15,9 @@
 #include "lib/keyfile.h"
 #include "lib/object.h"
 #include "lib/quirks.h"
+#include "lib/keygen.h"
 #include "lib/secret.h"
+#include "lib/sign.h"
 
 static const char usage[] =
 	"usage: kskit token import [--label LABEL] [--id HEX] [--extractable]\n"
@@ -91,6 +93,32 @@ static int id_in_use(struct kskit_token *tok, const unsigned char *id, size_t le
 	return n > 0;
 }
 
+/* The token must sign with what it was given: one signature, verified in
+ * software, before the key counts as imported. */
+static int test_signature(struct kskit_token *tok, CK_OBJECT_HANDLE priv,
+			  const struct kskit_alg *alg, EVP_PKEY *key)
+{
+	static const uint8_t msg[] = "kskit token import: test signature";
+	struct kskit_signer *s = NULL;
+	uint8_t *sig = NULL;
+	size_t len = 0;
+	int ret;
+
+	ret = kskit_signer_new(tok, priv, alg, key, &s);
+	if (ret == 0)
+		ret = kskit_signer_sign(s, msg, sizeof(msg), &sig, &len);
+	free(sig);
+	kskit_signer_free(s);
+	if (ret) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", kskit_error_detail(ret));
+		return kskit_error_set(ret, "test signature failed, the key was removed again: %s",
+				       why);
+	}
+	return 0;
+}
+
 static int import(struct cli_token *ct, const char *path, struct kskit_import *p)
 {
 	const struct kskit_alg *alg = NULL;
@@ -125,6 +153,10 @@ static int import(struct cli_token *ct, const char *path, struct kskit_import *p
 				      "an object with this id is already on the token");
 	if (ret == 0)
 		ret = kskit_import_key(ct->tok, key, p, &priv, &pub);
+	if (ret == 0 && (ret = test_signature(ct->tok, priv, alg, key)) != 0) {
+		(void)kskit_object_destroy(ct->tok, priv);
+		(void)kskit_object_destroy(ct->tok, pub);
+	}
 	EVP_PKEY_free(key);
 	if (ret)
 		return cli_fail(path, ret);

@@ -78,17 +78,40 @@ static int pin_lengths_fit(const CK_TOKEN_INFO *ti, const struct pins *p)
 	return 0;
 }
 
+/* A label must survive the token's blank padding: a trailing blank would
+ * be lost, and "a " would then be "a". */
+static int label_ok(const char *label)
+{
+	size_t len = label ? strlen(label) : 0;
+
+	if (len == 0 || len > 32 || label[len - 1] == ' ')
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)label[i] < 0x20 || label[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
 /* Another initialised token in the same module with this label would make
- * the label useless as a selector. */
+ * the label useless as a selector.  1 when taken, 0 when free, or a
+ * negative kskit code. */
 static int label_taken(struct kskit_token *tok, const char *label)
 {
 	CK_FUNCTION_LIST *fl = kskit_token_module(tok);
-	CK_SLOT_ID slots[64];
-	CK_ULONG n = 64;
+	CK_SLOT_ID *slots = NULL;
+	CK_ULONG n = 0;
+	CK_RV rv;
 	int taken = 0;
 
-	if (fl->C_GetSlotList(CK_TRUE, slots, &n) != CKR_OK)
-		return 0;
+	rv = fl->C_GetSlotList(CK_TRUE, NULL, &n);
+	if (rv == CKR_OK && n > 0 && !(slots = calloc(n, sizeof(*slots))))
+		return KSKIT_ENOMEM;
+	if (rv == CKR_OK && n > 0)
+		rv = fl->C_GetSlotList(CK_TRUE, slots, &n);
+	if (rv != CKR_OK) {
+		free(slots);
+		return kskit_p11_error("C_GetSlotList", rv);
+	}
 	for (CK_ULONG i = 0; i < n; i++) {
 		CK_TOKEN_INFO ti;
 		char l[33];
@@ -100,6 +123,7 @@ static int label_taken(struct kskit_token *tok, const char *label)
 		if ((ti.flags & CKF_TOKEN_INITIALIZED) && strcmp(l, label) == 0)
 			taken = 1;
 	}
+	free(slots);
 	return taken;
 }
 
@@ -163,7 +187,10 @@ static int run(struct cli_token *ct, const char *label, int yes)
 	CK_RV rv;
 	int ret;
 
-	if (label_taken(ct->tok, label)) {
+	ret = label_taken(ct->tok, label);
+	if (ret < 0)
+		return cli_fail(NULL, ret);
+	if (ret) {
 		fprintf(stderr, "%s: another token of this module is labelled \"%s\"\n", cli_name,
 			label);
 		return EXIT_FAIL;
@@ -237,8 +264,9 @@ int kskit_token_init(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage(usage, "give exactly one token URI");
-	if (!label || !*label || strlen(label) > 32)
-		return cli_usage(usage, "--label of 1 to 32 bytes is required");
+	if (!label_ok(label))
+		return cli_usage(usage, "--label of 1 to 32 printable characters, not ending in a "
+					"blank, is required");
 	status = cli_open(argv[optind], module, KSKIT_TOKEN_UNINITIALIZED | KSKIT_TOKEN_NO_SESSION,
 			  &ct);
 	if (status)

@@ -315,16 +315,28 @@ int kskit_token_test(int argc, char **argv)
 	status = parse(argc, argv, &o, &module);
 	if (status)
 		return status < 0 ? EXIT_OK : status;
+	if (o.algs && strchr(o.algs, ',')) {
+		struct kskit_sel *sel = NULL;
+		int names = kskit_sel_parse(argv[optind], module, &sel) == 0 &&
+			    kskit_sel_names_object(sel);
+
+		kskit_sel_free(sel);
+		if (names)
+			return cli_usage(usage, "a key URI takes one --algorithm");
+	}
 	status = cli_open(argv[optind], module, KSKIT_TOKEN_RW, &ct);
 	if (status)
 		return status;
 	status = cli_login(&ct, CKU_USER);
 	if (status)
 		goto out;
+
 	if (kskit_sel_names_object(ct.sel)) {
 		ret = test_object(&ct, &o);
-		if (ret)
+		if (ret) {
 			status = cli_fail(NULL, ret);
+			goto out;
+		}
 	} else {
 		ret = test_algorithms(ct.tok, &o);
 		if (ret < 0) {
@@ -337,7 +349,7 @@ int kskit_token_test(int argc, char **argv)
 			status = EXIT_FAIL;
 		}
 	}
-	if (o.rng_bytes > 0 && (ret = test_rng(ct.tok, o.rng_bytes)) != 0)
+	if (status == EXIT_OK && o.rng_bytes > 0 && (ret = test_rng(ct.tok, o.rng_bytes)) != 0)
 		status = cli_fail("RNG", ret);
 out:
 	cli_close(&ct);

@@ -29,6 +29,13 @@ rc_is 1 "a malformed URI" "$KSKIT" token show "http://example.com/"
 err_has "malformed PKCS#11 URI" "malformed URI: clear error"
 rc_is 1 "an attribute p11-kit does not know" "$KSKIT" token show "pkcs11:token=x;frobnicate=1?module-path=$mod"
 err_has "does not understand" "unknown attribute: clear error"
+rc_is 1 "a misspelt PIN attribute" "$KSKIT" token show "pkcs11:token=x;PIN-VALUE=S3CR3T9?module-path=$mod"
+! printf '%s\n' "$ERR" | grep -q S3CR3T9
+check $? "a misspelt PIN attribute: the PIN is not echoed"
+rc_is 2 "token init with a label ending in a blank" "$KSKIT" token init --label "ksk " "pkcs11:"
+rc_is 2 "token init with a control character in the label" "$KSKIT" token init --label "$(printf 'a\033b')" "pkcs11:"
+rc_is 2 "token test: a key URI with several algorithms" \
+	"$KSKIT" token test --algorithm RSASHA256,RSASHA512 "pkcs11:token=x;object=k?module-path=/nonexistent.so"
 rc_is 2 "--module and module-path= naming different modules" \
 	"$KSKIT" token show --module /nonexistent.so "pkcs11:token=x?module-path=$mod"
 rc_is 1 "a missing module" "$KSKIT" token show "pkcs11:token=x?module-path=/nonexistent/libnothing.so"

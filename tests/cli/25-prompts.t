@@ -55,6 +55,13 @@ lassign [wait] pid spawnid oserr status
 exit $status'
 [ $? -eq 1 ] && grep -q "the two entries differ" "$log"
 check $? "two different new PINs are refused"
+talk 'spawn sh -c "trap \"\" INT; \$KSKIT token show \"pkcs11:token=typed?module-path=\$M\"; echo rc=\$?; stty -a"
+expect "User PIN: " { send "\003" } timeout { exit 99 }
+expect eof
+exit 0'
+grep -q "interrupted" "$log" && grep -q "rc=1" "$log" && grep -q " echo " "$log"
+check $? "Ctrl-C at the PIN prompt: exit 1, says interrupted, echo back on"
+
 run "$KSKIT" token list "pkcs11:token=typed?module-path=$M"
 out_has 'token: "typed"' "and nothing was erased"
 rm -f "$log"

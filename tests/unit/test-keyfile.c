@@ -133,6 +133,38 @@ static void malformed_files(void **state)
 	}
 }
 
+/* A bit flipped in a component the token may use must not make it to the
+ * token: OpenSSL's pair check refuses the key. */
+static void damaged_key_is_refused(void **state)
+{
+	const char *fields[] = { "PrivateExponent: ", "Prime1: ", "Coefficient: " };
+	char path[512], text[8192];
+	FILE *f;
+	size_t n;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/Kexample.org.+008+18512.private", UNIT_DATA);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		char copy[8192];
+		char *p;
+		EVP_PKEY *key = NULL;
+
+		memcpy(copy, text, n + 1);
+		p = strstr(copy, fields[i]);
+		assert_non_null(p);
+		p += strlen(fields[i]) + 10;
+		*p = *p == 'A' ? 'B' : 'A';
+		assert_int_equal(parse(copy, &key), KSKIT_EKEYFILE);
+		assert_null(key);
+		assert_string_equal(kskit_error_detail(KSKIT_EKEYFILE), "inconsistent private key");
+	}
+}
+
 static void nul_inside_is_refused(void **state)
 {
 	char text[] = "Private-key-format: v1.3\0Algorithm: 13\n";
@@ -158,9 +190,8 @@ static void missing_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(tool_written_keys),
-		cmocka_unit_test(malformed_files),
-		cmocka_unit_test(nul_inside_is_refused),
+		cmocka_unit_test(tool_written_keys),	  cmocka_unit_test(malformed_files),
+		cmocka_unit_test(damaged_key_is_refused), cmocka_unit_test(nul_inside_is_refused),
 		cmocka_unit_test(missing_file),
 	};
 

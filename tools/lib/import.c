@@ -1,4 +1,6 @@
+#include <assert.h>
 #include <string.h>
+
 #include <openssl/core_names.h>
 #include <openssl/x509.h>
 
@@ -7,7 +9,7 @@
 #include "import.h"
 #include "secret.h"
 
-#define MAX_ATTRS 20
+#define MAX_ATTRS 24
 
 struct tmpl {
 	CK_ATTRIBUTE a[MAX_ATTRS];
@@ -19,6 +21,7 @@ static const CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
 
 static void add(struct tmpl *t, CK_ATTRIBUTE_TYPE type, const void *v, CK_ULONG len)
 {
+	assert(t->n < MAX_ATTRS);
 	t->a[t->n++] = (CK_ATTRIBUTE){ type, (void *)v, len };
 }
 
@@ -175,6 +178,9 @@ int kskit_import_key(struct kskit_token *tok, EVP_PKEY *key, const struct kskit_
 	add(&priv, CKA_PRIVATE, &yes, sizeof(yes));
 	add(&priv, CKA_SENSITIVE, &yes, sizeof(yes));
 	add(&priv, CKA_SIGN, &yes, sizeof(yes));
+	add(&priv, CKA_DECRYPT, &no, sizeof(no));
+	add(&priv, CKA_UNWRAP, &no, sizeof(no));
+	add(&priv, CKA_DERIVE, &no, sizeof(no));
 	add(&priv, CKA_EXTRACTABLE, p->extractable ? &yes : &no, sizeof(CK_BBOOL));
 	add(&priv, CKA_ID, idp, id_len);
 	add(&pub, CKA_CLASS, &pub_class, sizeof(pub_class));

@@ -337,16 +337,43 @@ static int read_pem(const char *text, size_t len, pem_password_cb *cb, void *arg
 	return 0;
 }
 
+/* A damaged private key (a flipped bit in a BIND file) would make bad
+ * signatures on a token that uses the component: OpenSSL checks the pair.
+ * Ed25519 has nothing to check: its public key is derived. */
+static int key_consistent(EVP_PKEY *key)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
+	int r = ctx ? EVP_PKEY_check(ctx) : 0;
+
+	EVP_PKEY_CTX_free(ctx);
+	ERR_clear_error();
+	return r == 1 || r == -2 ? 0 : kskit_error_set(KSKIT_EKEYFILE, "inconsistent private key");
+}
+
 int kskit_keyfile_parse(char *text, size_t len, pem_password_cb *pass_cb, void *cb_arg,
 			EVP_PKEY **key, const struct kskit_alg **alg)
 {
+	const struct kskit_alg *a = NULL;
+	EVP_PKEY *k = NULL;
+	int ret;
+
 	if (strlen(text) != len)
 		return kskit_error_set(KSKIT_EKEYFILE, "NUL byte in a key file");
 	if (strncmp(text, "Private-key-format:", 19) == 0)
-		return read_bind(text, key, alg);
-	if (strstr(text, "-----BEGIN "))
-		return read_pem(text, len, pass_cb, cb_arg, key, alg);
-	return kskit_error_set(KSKIT_EKEYFILE, "neither a BIND .private file nor PEM");
+		ret = read_bind(text, &k, &a);
+	else if (strstr(text, "-----BEGIN "))
+		ret = read_pem(text, len, pass_cb, cb_arg, &k, &a);
+	else
+		return kskit_error_set(KSKIT_EKEYFILE, "neither a BIND .private file nor PEM");
+	if (ret == 0)
+		ret = key_consistent(k);
+	if (ret) {
+		EVP_PKEY_free(k);
+		return ret;
+	}
+	*key = k;
+	*alg = a;
+	return 0;
 }
 
 int kskit_keyfile_read(const char *path, pem_password_cb *pass_cb, void *cb_arg, EVP_PKEY **key,

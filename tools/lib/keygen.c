@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "keygen.h"
+#include "quirks.h"
 
 static const CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
 
@@ -13,7 +14,7 @@ int kskit_keygen(struct kskit_token *tok, const struct kskit_keygen *p, CK_OBJEC
 	CK_ULONG bits = p->bits ? p->bits : p->alg->bits;
 	static const CK_BYTE f4[] = { 0x01, 0x00, 0x01 };
 	CK_BBOOL token = p->session_only ? CK_FALSE : CK_TRUE;
-	CK_ATTRIBUTE pubt[8], privt[10];
+	CK_ATTRIBUTE pubt[8], privt[12];
 	CK_ULONG npub = 0, npriv = 0;
 	CK_RV rv;
 
@@ -27,6 +28,10 @@ int kskit_keygen(struct kskit_token *tok, const struct kskit_keygen *p, CK_OBJEC
 	ADD(privt, npriv, CKA_PRIVATE, &yes, sizeof(yes));
 	ADD(privt, npriv, CKA_SENSITIVE, &yes, sizeof(yes));
 	ADD(privt, npriv, CKA_SIGN, &yes, sizeof(yes));
+	if (!kskit_quirks_of(tok)->no_decrypt_false)
+		ADD(privt, npriv, CKA_DECRYPT, &no, sizeof(no));
+	ADD(privt, npriv, CKA_UNWRAP, &no, sizeof(no));
+	ADD(privt, npriv, CKA_DERIVE, &no, sizeof(no));
 	ADD(privt, npriv, CKA_EXTRACTABLE, p->extractable ? &yes : &no, sizeof(CK_BBOOL));
 	if (p->alg->key_type == CKK_RSA) {
 		ADD(pubt, npub, CKA_MODULUS_BITS, &bits, sizeof(bits));

@@ -3,33 +3,34 @@
 #include "quirks.h"
 #include "token.h"
 
-static const struct kskit_quirks standard = { "PKCS#11", NULL, NULL, NULL, NULL };
+static const struct kskit_quirks standard = { .stack = "PKCS#11" };
 
 static const struct kskit_quirks ock_soft = {
-	"opencryptoki soft token",
-	"87654321",
-	"it locks its SO out for good once the SO PIN was changed; stop pkcsslotd, remove "
-	"/var/lib/opencryptoki/swtok/NVTOK.DAT, /var/lib/opencryptoki/swtok/TOK_OBJ/* and "
-	"/dev/shm/var.lib.opencryptoki.swtok, start pkcsslotd, and initialise the token again",
-	NULL,
-	NULL,
+	.stack = "opencryptoki soft token",
+	.factory_so_pin = "87654321",
+	.no_reinit = "it locks its SO out for good once the SO PIN was changed; stop pkcsslotd, "
+		     "remove /var/lib/opencryptoki/swtok/NVTOK.DAT, "
+		     "/var/lib/opencryptoki/swtok/TOK_OBJ/* and "
+		     "/dev/shm/var.lib.opencryptoki.swtok, start pkcsslotd, and initialise the "
+		     "token again",
 };
 
 static const struct kskit_quirks ock_tpm = {
-	"opencryptoki TPM token", "87654321", NULL, "12345678", NULL,
+	.stack = "opencryptoki TPM token",
+	.factory_so_pin = "87654321",
+	.factory_user_pin = "12345678",
 };
 
 static const struct kskit_quirks tpm2 = {
-	"tpm2-pkcs11",
-	NULL,
-	"tpm2-pkcs11 does not re-initialise tokens; remove it with "
-	"'tpm2_ptool rmtoken --label LABEL' and initialise the empty slot",
-	NULL,
-	"tpm2-pkcs11 creates no private keys through C_CreateObject; its own "
-	"'tpm2_ptool import --label TOKEN --key-label LABEL --privkey FILE.pem "
-	"--algorithm rsa|ecc' wants the user PIN on its command line (--userpin), which "
-	"kskit will not do for you: run it yourself on the air-gapped machine, or "
-	"generate the key inside the TPM",
+	.stack = "tpm2-pkcs11",
+	.no_reinit = "tpm2-pkcs11 does not re-initialise tokens; remove it with "
+		     "'tpm2_ptool rmtoken --label LABEL' and initialise the empty slot",
+	.no_import = "tpm2-pkcs11 creates no private keys through C_CreateObject; its own "
+		     "'tpm2_ptool import --label TOKEN --key-label LABEL --privkey FILE.pem "
+		     "--algorithm rsa|ecc' wants the user PIN on its command line (--userpin), "
+		     "which kskit will not do for you: run it yourself on the air-gapped "
+		     "machine, or generate the key inside the TPM",
+	.no_decrypt_false = 1,
 };
 
 const struct kskit_quirks *kskit_token_quirks(const CK_INFO *module, const CK_TOKEN_INFO *token)

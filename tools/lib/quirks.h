@@ -24,6 +24,9 @@ struct kskit_quirks {
 	/* Why private keys cannot be written with C_CreateObject, and the
 	 * stack's own way; NULL when they can. */
 	const char *no_import;
+	/* C_GenerateKeyPair fails (CKR_GENERAL_ERROR) when the private key
+	 * template says CKA_DECRYPT = FALSE (tpm2-pkcs11, for RSA and EC). */
+	int no_decrypt_false;
 };
 
 /* The quirks of the stack behind a token, told by the module's and the

@@ -56,6 +56,16 @@ const char *kskit_ckm_name(CK_MECHANISM_TYPE m)
 	return buf;
 }
 
+/* Listed, and not listed as unable to sign (tokens that give no flags
+ * are taken at their word). */
+static int mech_signs(struct kskit_token *tok, CK_MECHANISM_TYPE mech)
+{
+	CK_MECHANISM_INFO mi;
+
+	return kskit_token_has_mechanism(tok, mech, &mi) &&
+	       (mi.flags == 0 || (mi.flags & CKF_SIGN));
+}
+
 int kskit_signer_new(struct kskit_token *tok, CK_OBJECT_HANDLE priv, const struct kskit_alg *alg,
 		     EVP_PKEY *pub, struct kskit_signer **out)
 {
@@ -77,10 +87,10 @@ int kskit_signer_new(struct kskit_token *tok, CK_OBJECT_HANDLE priv, const struc
 	s->pub = pub;
 	EVP_PKEY_up_ref(pub);
 	s->max_sig = (size_t)EVP_PKEY_get_size(pub) + 16;
-	if (kskit_token_has_mechanism(tok, alg->raw_mech, NULL)) {
+	if (mech_signs(tok, alg->raw_mech)) {
 		s->mech = alg->raw_mech;
 		s->give_digest = alg->digest != NULL;
-	} else if (kskit_token_has_mechanism(tok, alg->hash_mech, NULL)) {
+	} else if (mech_signs(tok, alg->hash_mech)) {
 		s->mech = alg->hash_mech;
 	} else {
 		kskit_signer_free(s);
