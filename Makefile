@@ -107,7 +107,7 @@ $(BUILD)/bench/bare-sign: bench/bare-sign.c $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) -ldl
 
-bench: $(KSKIT) $(BUILD)/bench/bare-sign
+bench: $(KSKIT) $(BUILD)/bench/bare-sign $(BUILD)/cards/cac-bridge
 	KSKIT="$(abspath $(KSKIT))" BARE_SIGN="$(abspath $(BUILD)/bench/bare-sign)" sh bench/token-sign
 
 install: $(KSKIT)
