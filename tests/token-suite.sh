@@ -187,3 +187,65 @@ suite_pulled() {
 	rc_is 1 "token show with $2 gone" "$KSKIT" token show "$URI"
 	err_one_line "$2 gone, new process: one error line"
 }
+
+# suite_keygen ALG BITS: a KSK made on the token; its DS checked against
+# BIND's dnssec-dsfromkey and ldns-key2ds, its trust anchor against xmllint,
+# its key tag against token show.
+suite_keygen() {
+	_out=$WORK/keygen-$1
+	mkdir -p "$_out"
+	# shellcheck disable=SC2086
+	rc_is 0 "keygen: a $1 KSK on the token" \
+		"$KSKIT" keygen --zone example.com --algorithm "$1" ${2:+--bits $2} --ds both \
+		--output-dir "$_out" "$URI"
+	_k=$(find "$_out" -name "K*.key" -exec basename {} .key \;)
+	_tag=$(printf '%s' "$_k" | sed 's/.*+0*\([0-9][0-9]*\)$/\1/')
+	[ "$(stat -c %a "$_out/$_k.private")" = 600 ] && grep -q '^Label: pkcs11:.*type=private' "$_out/$_k.private"
+	check $? "keygen $1: the .private (0600) names the token key by URI"
+	_ours=$(awk '$4 == "DS" && $7 == 2 { print tolower($8) }' "$_out/$_k.ds")
+	_bind=$(dnssec-dsfromkey -2 "$_out/$_k.key" | awk '{ print tolower($NF) }')
+	_ldns=$(cd "$_out" && ldns-key2ds -n -2 "$_k.key" | awk '{ print tolower($NF) }')
+	[ -n "$_ours" ] && [ "$_ours" = "$_bind" ] && [ "$_ours" = "$_ldns" ]
+	check $? "keygen $1: the SHA-256 DS equals dnssec-dsfromkey's and ldns-key2ds's"
+	_ours=$(awk '$4 == "DS" && $7 == 4 { print tolower($8) }' "$_out/$_k.ds")
+	_bind=$(dnssec-dsfromkey -a SHA-384 "$_out/$_k.key" | awk '{ print tolower($NF) }')
+	[ -n "$_ours" ] && [ "$_ours" = "$_bind" ]
+	check $? "keygen $1: the SHA-384 DS equals dnssec-dsfromkey's"
+	xmllint --noout "$_out/$_k.xml" 2>/dev/null &&
+		grep -qi "<Digest>$_ours</Digest>" "$_out/$_k.xml" &&
+		grep -q "<KeyTag>$_tag</KeyTag>" "$_out/$_k.xml"
+	check $? "keygen $1: the trust anchor is well-formed XML with the DS"
+	grep -q "IN	CDNSKEY	257 3" "$_out/$_k.cds" && grep -q "IN	CDS	$_tag " "$_out/$_k.cds"
+	check $? "keygen $1: CDS and CDNSKEY written"
+	rc_is 0 "keygen $1: token show finds the key by its label" \
+		"$KSKIT" token show "pkcs11:token=$LABEL;object=$_k;type=private?module-path=$MODULE"
+	out_has "key tag $_tag as KSK" "keygen $1: the token's key has the key tag of the files"
+	out_has "extractable=no" "keygen $1: not extractable"
+}
+
+# suite_zsk ALG: a ZSK made in software from the token's randomness signs a
+# zone with BIND's dnssec-signzone (which must read the .private kskit
+# wrote), and dnssec-verify and ldns-verify-zone accept the result.
+suite_zsk() {
+	_out=$WORK/zsk-$1
+	mkdir -p "$_out"
+	rc_is 0 "keygen --zsk $1" "$KSKIT" keygen --zsk --zone example.com --algorithm "$1" \
+		--output-dir "$_out" "$URI"
+	out_has "seeded with 1024 bytes from the token" "keygen --zsk: OpenSSL's RNG seeded from the token"
+	_k=$(find "$_out" -name "K*.key" -exec basename {} .key \;)
+	[ "$(stat -c %a "$_out/$_k.private")" = 600 ] && [ ! -e "$_out/$_k.ds" ]
+	check $? "keygen --zsk $1: .private 0600, no DS for a ZSK"
+	cat >"$_out/zone" <<ZONE
+\$TTL 3600
+example.com. IN SOA ns.example.com. hostmaster.example.com. 1 3600 900 604800 300
+example.com. IN NS ns.example.com.
+ns.example.com. IN A 192.0.2.1
+www.example.com. IN AAAA 2001:db8::1
+\$INCLUDE $_out/$_k.key
+ZONE
+	(cd "$_out" && dnssec-signzone -q -z -K "$_out" -o example.com -f signed zone "$_k" >/dev/null 2>&1) &&
+		dnssec-verify -q -z -o example.com "$_out/signed" >/dev/null 2>&1
+	check $? "keygen --zsk $1: dnssec-signzone signs with the key files, dnssec-verify agrees"
+	ldns-verify-zone "$_out/signed" >/dev/null 2>&1
+	check $? "keygen --zsk $1: ldns-verify-zone agrees"
+}

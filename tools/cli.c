@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "lib/error.h"
+#include "lib/rng.h"
 #include "lib/secret.h"
 
 #define PIN_MAX 256
@@ -325,5 +326,17 @@ int cli_confirm(const char *question, const char *expected)
 	if (ret == 0 && strcmp(answer, expected) != 0)
 		ret = kskit_error_set(KSKIT_ECANCELED, "typed text does not match");
 	kskit_secret_free(answer);
+	return ret;
+}
+
+int cli_random(struct cli_token *ct, uint8_t *buf, size_t n)
+{
+	int ret = kskit_token_random(ct->tok, buf, n);
+
+	if (ret == KSKIT_ELOGIN_REQUIRED) {
+		if (cli_login(ct, CKU_USER) != EXIT_OK)
+			return KSKIT_ECANCELED;
+		ret = kskit_token_random(ct->tok, buf, n);
+	}
 	return ret;
 }

@@ -5,6 +5,8 @@
 #define KSKIT_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
+
 #include <p11-kit/pkcs11.h>
 
 #include "lib/p11.h"
@@ -53,6 +55,11 @@ int cli_login(struct cli_token *ct, CK_USER_TYPE who);
  * a prompt on the terminal without echo (typed twice when confirm).
  * *pin is a secret string: free with kskit_secret_free().  0 or kskit code. */
 int cli_get_pin(const char *what, const char *pin_source, const char *env, int confirm, char **pin);
+
+/* n bytes from the token's C_GenerateRandom, logging in first only when
+ * the token asks for it.  0, KSKIT_ECANCELED after a failed login (said
+ * already), or another kskit code. */
+int cli_random(struct cli_token *ct, uint8_t *buf, size_t n);
 
 /* Ask on the terminal to type expected to go on.  0 when typed, otherwise
  * KSKIT_ECANCELED (also when there is no terminal). */

@@ -2,12 +2,13 @@
 #ifndef KSKIT_COMMANDS_H
 #define KSKIT_COMMANDS_H
 
-int kskit_token_list(int argc, char **argv);
-int kskit_token_init(int argc, char **argv);
-int kskit_token_show(int argc, char **argv);
-int kskit_token_delete(int argc, char **argv);
-int kskit_token_import(int argc, char **argv);
-int kskit_token_test(int argc, char **argv);
-int kskit_rng(int argc, char **argv);
+int cmd_token_list(int argc, char **argv);
+int cmd_token_init(int argc, char **argv);
+int cmd_token_show(int argc, char **argv);
+int cmd_token_delete(int argc, char **argv);
+int cmd_token_import(int argc, char **argv);
+int cmd_token_test(int argc, char **argv);
+int cmd_rng(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
 
 #endif

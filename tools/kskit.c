@@ -14,17 +14,19 @@
 #endif
 
 static const struct cli_cmd commands[] = {
-	{ "token", "list", kskit_token_list,
+	{ "token", "list", cmd_token_list,
 	  "modules, slots, tokens, their state and DNSSEC algorithms" },
-	{ "token", "init", kskit_token_init,
+	{ "token", "init", cmd_token_init,
 	  "erase and initialise a token (label, SO PIN, user PIN)" },
-	{ "token", "show", kskit_token_show, "every object on a token, with key tags" },
-	{ "token", "delete", kskit_token_delete, "delete one object" },
-	{ "token", "import", kskit_token_import,
+	{ "token", "show", cmd_token_show, "every object on a token, with key tags" },
+	{ "token", "delete", cmd_token_delete, "delete one object" },
+	{ "token", "import", cmd_token_import,
 	  "write a software key (BIND .private or PEM) onto a token" },
-	{ "token", "test", kskit_token_test,
+	{ "token", "test", cmd_token_test,
 	  "acceptance test of a token for DNSSEC: sign, verify, rate, RNG" },
-	{ NULL, "rng", kskit_rng, "pump a token's random numbers into the kernel or a file" },
+	{ NULL, "keygen", cmd_keygen,
+	  "a KSK on the token, or a ZSK from its randomness, with DS and key files" },
+	{ NULL, "rng", cmd_rng, "pump a token's random numbers into the kernel or a file" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -60,18 +60,6 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static int fetch(struct cli_token *ct, uint8_t *buf, size_t n)
-{
-	int ret = kskit_token_random(ct->tok, buf, n);
-
-	if (ret == KSKIT_ELOGIN_REQUIRED) {
-		if (cli_login(ct, CKU_USER) != EXIT_OK)
-			return KSKIT_ECANCELED;
-		ret = kskit_token_random(ct->tok, buf, n);
-	}
-	return ret;
-}
-
 static int write_all(int fd, const uint8_t *buf, size_t n)
 {
 	while (n > 0) {
@@ -110,11 +98,11 @@ static int pump(struct cli_token *ct, const struct rng_opts *o, int fd)
 		return KSKIT_ENOMEM;
 	ret = kskit_health_init(&h, o->entropy);
 	if (ret == 0)
-		ret = fetch(ct, buf, KSKIT_HEALTH_STARTUP);
+		ret = cli_random(ct, buf, KSKIT_HEALTH_STARTUP);
 	if (ret == 0)
 		ret = kskit_health_feed(&h, buf, KSKIT_HEALTH_STARTUP);
 	while (ret == 0 && !stop) {
-		ret = fetch(ct, buf, o->bytes);
+		ret = cli_random(ct, buf, o->bytes);
 		if (ret == 0)
 			ret = kskit_health_feed(&h, buf, o->bytes);
 		if (ret)
@@ -206,7 +194,7 @@ static int parse(int argc, char **argv, struct rng_opts *o)
 	return EXIT_OK;
 }
 
-int kskit_rng(int argc, char **argv)
+int cmd_rng(int argc, char **argv)
 {
 	struct rng_opts o = { .bytes = 512, .entropy = 2.0, .device = "/dev/random" };
 	struct sigaction sa = { .sa_handler = on_signal };

@@ -17,7 +17,7 @@ static const char usage[] =
 	"and \"delete\" must be typed on the terminal; --yes skips that, for\n"
 	"scripts.\n";
 
-int kskit_token_delete(int argc, char **argv)
+int cmd_token_delete(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "yes", no_argument, NULL, 'y' },

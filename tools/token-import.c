@@ -165,7 +165,7 @@ static int import(struct cli_token *ct, const char *path, struct kskit_import *p
 	return EXIT_OK;
 }
 
-int kskit_token_import(int argc, char **argv)
+int cmd_token_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "label", required_argument, NULL, 'l' },

@@ -232,7 +232,7 @@ out:
 	return ret ? cli_fail(NULL, ret) : EXIT_OK;
 }
 
-int kskit_token_init(int argc, char **argv)
+int cmd_token_init(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "label", required_argument, NULL, 'l' },

@@ -135,7 +135,7 @@ static int list_module(const struct kskit_sel *sel, CK_FUNCTION_LIST *fl, const 
 	return 0;
 }
 
-int kskit_token_list(int argc, char **argv)
+int cmd_token_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "module", required_argument, NULL, 'm' },

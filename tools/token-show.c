@@ -19,7 +19,7 @@ static const char usage[] =
 	"pin-source, or a prompt) unless --no-login: then private objects stay\n"
 	"hidden.\n";
 
-int kskit_token_show(int argc, char **argv)
+int cmd_token_show(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "no-login", no_argument, NULL, 'n' },

@@ -305,7 +305,7 @@ static int parse(int argc, char **argv, struct test_opts *o, const char **module
 	return EXIT_OK;
 }
 
-int kskit_token_test(int argc, char **argv)
+int cmd_token_test(int argc, char **argv)
 {
 	struct test_opts o = { .seconds = 1.0, .rng_bytes = 65536 };
 	const char *module = NULL;

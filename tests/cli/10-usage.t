@@ -7,7 +7,7 @@ rc_is 0 "kskit --help" "$KSKIT" --help
 out_has "token init" "help lists token init"
 rc_is 2 "no command is a usage error" "$KSKIT"
 rc_is 2 "unknown command is a usage error" "$KSKIT" frobnicate
-for c in "token list" "token init" "token show" "token delete" "token import" "token test" "rng"; do
+for c in "token list" "token init" "token show" "token delete" "token import" "token test" "rng" "keygen"; do
 	# shellcheck disable=SC2086
 	rc_is 0 "kskit $c --help" "$KSKIT" $c --help
 	out_has "^usage: kskit $c" "kskit $c --help prints its usage"
@@ -20,6 +20,10 @@ rc_is 2 "token test --count 0" "$KSKIT" token test --count 0 "pkcs11:"
 rc_is 2 "token test with unknown algorithm" "$KSKIT" token test --algorithm RSAMD5X "pkcs11:"
 rc_is 2 "rng --interval without --loop" "$KSKIT" rng --interval 5 "pkcs11:"
 rc_is 2 "rng --bytes 0" "$KSKIT" rng --bytes 0 "pkcs11:"
+rc_is 2 "keygen without --zone" "$KSKIT" keygen "pkcs11:"
+rc_is 2 "keygen --bits for an EC key" "$KSKIT" keygen --zone example.com --algorithm ECDSAP256SHA256 --bits 2048 "pkcs11:"
+rc_is 2 "keygen --zsk --label" "$KSKIT" keygen --zsk --zone example.com --label x "pkcs11:"
+rc_is 2 "keygen --ds md5" "$KSKIT" keygen --zone example.com --ds md5 "pkcs11:"
 
 mod=/usr/lib/softhsm/libsofthsm2.so
 rc_is 1 "pin-value in the URI is refused" "$KSKIT" token show "pkcs11:token=x?pin-value=1234&module-path=$mod"

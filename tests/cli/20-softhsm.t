@@ -29,6 +29,13 @@ suite_import_ldns ECDSAP384SHA384
 suite_import_pem
 suite_show
 suite_test "RSASHA256 RSASHA512 ECDSAP256SHA256 ECDSAP384SHA384 ED25519"
+suite_keygen RSASHA256 3072
+suite_keygen ECDSAP256SHA256 ""
+suite_keygen ECDSAP384SHA384 ""
+suite_keygen ED25519 ""
+suite_zsk RSASHA256
+suite_zsk ECDSAP256SHA256
+suite_zsk ED25519
 suite_rng
 suite_wrong_pin
 suite_selection

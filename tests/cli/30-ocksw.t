@@ -41,6 +41,11 @@ k=$(cd "$WORK" && dnssec-keygen -q -a ECDSAP256SHA256 -K "$WORK" example.com)
 rc_is 1 "importing an EC key into an RSA-only token" "$KSKIT" token import "$WORK/$k.private" "$URI"
 err_has "the token cannot sign with ECDSAP256SHA256 and a 256-bit key: not imported" "EC import: says why"
 err_one_line "EC import: one error line"
+suite_keygen RSASHA256 2048
+rc_is 1 "keygen of a key the token cannot make" \
+	"$KSKIT" keygen --zone example.com --algorithm ECDSAP256SHA256 --output-dir "$WORK" "$URI"
+err_has "cannot make ECDSAP256SHA256 keys" "keygen: says what the token cannot make"
+err_one_line "keygen refused: one error line"
 suite_rng
 suite_wrong_pin
 suite_selection

@@ -38,6 +38,7 @@ suite_import_pem
 suite_show
 suite_test "RSASHA256 RSASHA512"
 out_has "with CKM_RSA_PKCS" "RSASHA256 signs through CKM_RSA_PKCS with a DigestInfo"
+suite_keygen RSASHA256 2048
 suite_rng
 suite_wrong_pin
 suite_selection

@@ -57,6 +57,8 @@ out_has "as token objects: session objects refused; deleted after" "token test c
 rc_is 0 "token show after token test" "$KSKIT" token show "$URI"
 ! printf '%s\n' "$OUT" | grep -q "kskit-token-test"
 check $? "token test left no key behind"
+suite_keygen RSASHA256 2048
+suite_keygen ECDSAP256SHA256 ""
 suite_rng
 suite_wrong_pin
 suite_selection

@@ -124,6 +124,14 @@ int kskit_attr_bool(struct kskit_token *tok, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_
 	return v ? 1 : 0;
 }
 
+int kskit_attr_set(struct kskit_token *tok, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE *attrs, CK_ULONG n)
+{
+	CK_RV rv = kskit_token_module(tok)->C_SetAttributeValue(kskit_token_session(tok), obj,
+								attrs, n);
+
+	return rv == CKR_OK ? 0 : kskit_p11_error("C_SetAttributeValue", rv);
+}
+
 void kskit_id_format(char *buf, const unsigned char *id, size_t len)
 {
 	for (size_t i = 0; i < len; i++)

@@ -30,6 +30,9 @@ int kskit_attr_ulong(struct kskit_token *tok, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE
 /* Read a CK_BBOOL attribute: 1, 0, or -1 when the token does not say. */
 int kskit_attr_bool(struct kskit_token *tok, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_TYPE type);
 
+/* C_SetAttributeValue; 0 or the mapped CKR. */
+int kskit_attr_set(struct kskit_token *tok, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE *attrs, CK_ULONG n);
+
 /* "%01%ab..." (RFC 7512 id= encoding) of an id, into buf of 3*len+1 bytes. */
 void kskit_id_format(char *buf, const unsigned char *id, size_t len);
 

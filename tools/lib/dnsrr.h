@@ -1,0 +1,30 @@
+/* dnsrr.h - the DNS records of a key, as ldns builds and prints them:
+ * DNSKEY, DS, CDS, CDNSKEY. */
+#ifndef KSKIT_DNSRR_H
+#define KSKIT_DNSRR_H
+
+#include <stdint.h>
+#include <ldns/ldns.h>
+#include <openssl/evp.h>
+
+#include "alg.h"
+
+#define KSKIT_DS_SHA256 2
+#define KSKIT_DS_SHA384 4
+
+/* The DNSKEY of pkey for zone (made absolute), class IN.  Free with
+ * ldns_rr_free(). */
+int kskit_dnskey_rr(const char *zone, uint32_t ttl, EVP_PKEY *pkey, const struct kskit_alg *alg,
+		    uint16_t flags, ldns_rr **out);
+
+/* The DS of a DNSKEY with digest type KSKIT_DS_SHA256 or KSKIT_DS_SHA384. */
+int kskit_ds_rr(const ldns_rr *dnskey, int digest, ldns_rr **out);
+
+/* A copy of rr with another type: DS -> CDS, DNSKEY -> CDNSKEY. */
+int kskit_rr_retype(const ldns_rr *rr, ldns_rr_type type, ldns_rr **out);
+
+/* "K<zone>+<alg>+<tag>" as BIND names key files (zone with its final dot,
+ * root as "."); out holds at least 300 bytes. */
+void kskit_key_basename(const ldns_rr *dnskey, char *out, size_t size);
+
+#endif
