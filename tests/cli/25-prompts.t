@@ -16,6 +16,12 @@ talk() {
 	expect -c "set timeout 20; log_user 1; $1" >"$log" 2>&1
 }
 
+# said STATUS DESC: report, with expect's transcript when it failed.
+said() {
+	OUT=$(cat "$log") ERR= RC=$1
+	check "$1" "$2"
+}
+
 talk 'spawn $env(KSKIT) token init --label typed "pkcs11:?module-path=$env(M)"
 expect "New SO PIN: " { send "so-secret-1\r" } timeout { exit 99 }
 expect "New SO PIN again: " { send "so-secret-1\r" } timeout { exit 99 }
@@ -24,7 +30,7 @@ expect "New user PIN again: " { send "user-secret-1\r" } timeout { exit 99 }
 expect eof
 lassign [wait] pid spawnid oserr status
 exit $status'
-check $? "token init with typed PINs"
+said $? "token init with typed PINs"
 ! grep -q "secret-1" "$log"
 check $? "the typed PINs were not echoed"
 grep -q "a login with each succeeded" "$log"
@@ -35,7 +41,7 @@ expect "User PIN: " { send "user-secret-1\r" } timeout { exit 99 }
 expect eof
 lassign [wait] pid spawnid oserr status
 exit $status'
-check $? "token show with the PIN typed at the prompt"
+said $? "token show with the PIN typed at the prompt"
 
 talk 'spawn $env(KSKIT) token init --label other "pkcs11:token=typed?module-path=$env(M)"
 expect "Type the token'"'"'s label to go on: " { send "not-the-label\r" } timeout { exit 99 }
@@ -43,7 +49,7 @@ expect eof
 lassign [wait] pid spawnid oserr status
 exit $status'
 [ $? -eq 1 ] && grep -q "typed text does not match" "$log"
-check $? "re-init: a wrong label typed cancels"
+said $? "re-init: a wrong label typed cancels"
 
 talk 'spawn $env(KSKIT) token init --label other "pkcs11:token=typed?module-path=$env(M)"
 expect "Type the token'"'"'s label to go on: " { send "typed\r" } timeout { exit 99 }
@@ -54,13 +60,13 @@ expect eof
 lassign [wait] pid spawnid oserr status
 exit $status'
 [ $? -eq 1 ] && grep -q "the two entries differ" "$log"
-check $? "two different new PINs are refused"
+said $? "two different new PINs are refused"
 talk 'spawn sh -c "trap \"\" INT; \$KSKIT token show \"pkcs11:token=typed?module-path=\$M\"; echo rc=\$?; stty -a"
 expect "User PIN: " { send "\003" } timeout { exit 99 }
 expect eof
 exit 0'
 grep -q "interrupted" "$log" && grep -q "rc=1" "$log" && grep -q " echo " "$log"
-check $? "Ctrl-C at the PIN prompt: exit 1, says interrupted, echo back on"
+said $? "Ctrl-C at the PIN prompt: exit 1, says interrupted, echo back on"
 
 run "$KSKIT" token list "pkcs11:token=typed?module-path=$M"
 out_has 'token: "typed"' "and nothing was erased"
