@@ -4,7 +4,7 @@
 # with KSKIT_PIN / KSKIT_SO_PIN set.  Source after tests/lib.sh.
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kskit-suite.XXXXXX")
-trap 'standin_stop; rm -rf "$WORK"' EXIT
+trap 'standin_stop; umount "$WORK/full" 2>/dev/null; rm -rf "$WORK"' EXIT
 
 token_uri() { # LABEL
 	URI="pkcs11:token=$1?module-path=$MODULE"
@@ -248,4 +248,27 @@ ZONE
 	check $? "keygen --zsk $1: dnssec-signzone signs with the key files, dnssec-verify agrees"
 	ldns-verify-zone "$_out/signed" >/dev/null 2>&1
 	check $? "keygen --zsk $1: ldns-verify-zone agrees"
+}
+
+# suite_full_disk: output to a full file system (a 64 KiB tmpfs) fails with
+# one error line and leaves nothing behind, not even a temporary file.
+suite_full_disk() {
+	_full=$WORK/full
+	mkdir -p "$_full"
+	if ! mount -t tmpfs -o size=64k tmpfs "$_full" 2>/dev/null; then
+		check 0 "# SKIP cannot mount a tmpfs here"
+		return 0
+	fi
+	rc_is 1 "rng to a full disk" "$KSKIT" rng --bytes 1048576 --output "$_full/random" "$URI"
+	err_has "input/output error \(write: No space left on device\)" "full disk: says so"
+	err_one_line "full disk: one error line"
+	[ -z "$(ls -A "$_full")" ]
+	check $? "full disk: nothing left behind"
+	dd if=/dev/zero of="$_full/filler" bs=1k count=64 2>/dev/null
+	rc_is 1 "keygen onto a full disk" \
+		"$KSKIT" keygen --zsk --zone example.com --algorithm RSASHA256 --output-dir "$_full" "$URI"
+	err_one_line "keygen onto a full disk: one error line"
+	[ "$(ls -A "$_full")" = filler ]
+	check $? "keygen onto a full disk: nothing left behind"
+	umount "$_full"
 }

@@ -74,9 +74,9 @@ static int write_out(const struct keygen_opts *o, const char *base, const char *
 
 	snprintf(path, sizeof(path), "%s/%s%s", o->dir, base, ext);
 	ret = kskit_outfile_open(path, KSKIT_OUT_NO_REPLACE | (secret ? 0 : KSKIT_OUT_PUBLIC), &f);
-	if (ret == 0 && write(kskit_outfile_fd(f), text, len) != (ssize_t)len) {
+	if (ret == 0 && (ret = kskit_write_all(kskit_outfile_fd(f), text, len)) != 0) {
 		kskit_outfile_abort(f);
-		return kskit_error_set(KSKIT_EIO, "write %s", path);
+		return ret;
 	}
 	if (ret == 0)
 		ret = kskit_outfile_commit(f);

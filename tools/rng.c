@@ -60,23 +60,6 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static int write_all(int fd, const uint8_t *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return errno == EPIPE
-				       ? 1
-				       : kskit_error_set(KSKIT_EIO, "write: %s", strerror(errno));
-		buf += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static void pause_for(unsigned long seconds)
 {
 	struct timespec ts = { (time_t)seconds, 0 };
@@ -108,7 +91,7 @@ static int pump(struct cli_token *ct, const struct rng_opts *o, int fd)
 		if (ret)
 			break;
 		if (fd >= 0) {
-			ret = write_all(fd, buf, o->bytes);
+			ret = kskit_write_all(fd, buf, o->bytes);
 			if (ret == 1) {
 				ret = 0; /* the reader went away: done */
 				break;

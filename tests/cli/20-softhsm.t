@@ -37,6 +37,7 @@ suite_zsk RSASHA256
 suite_zsk ECDSAP256SHA256
 suite_zsk ED25519
 suite_rng
+suite_full_disk
 suite_wrong_pin
 suite_selection
 suite_delete "$rsa"

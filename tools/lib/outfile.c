@@ -111,3 +111,22 @@ void kskit_outfile_abort(struct kskit_outfile *f)
 	free(f->path);
 	free(f);
 }
+
+int kskit_write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return errno == EPIPE
+				       ? 1
+				       : kskit_error_set(KSKIT_EIO, "write: %s", strerror(errno));
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}

@@ -4,6 +4,8 @@
 #ifndef KSKIT_OUTFILE_H
 #define KSKIT_OUTFILE_H
 
+#include <stddef.h>
+
 struct kskit_outfile;
 
 enum kskit_outfile_flags {
@@ -17,6 +19,11 @@ int kskit_outfile_open(const char *path, unsigned flags, struct kskit_outfile **
 
 /* The descriptor to write to (the temporary file). */
 int kskit_outfile_fd(const struct kskit_outfile *f);
+
+/* Write all n bytes to fd, through short writes and EINTR.  0, 1 when the
+ * reader of a pipe went away (EPIPE), or KSKIT_EIO (ENOSPC on a full disk
+ * among them). */
+int kskit_write_all(int fd, const void *buf, size_t n);
 
 /* fsync, put in place, fsync the directory; the outfile is freed, and on
  * failure the temporary file removed. */
