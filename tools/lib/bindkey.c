@@ -7,6 +7,17 @@
 #include "error.h"
 #include "secret.h"
 
+const struct kskit_bind_field kskit_bind_rsa[KSKIT_BIND_RSA_FIELDS] = {
+	{ "Modulus", OSSL_PKEY_PARAM_RSA_N },
+	{ "PublicExponent", OSSL_PKEY_PARAM_RSA_E },
+	{ "PrivateExponent", OSSL_PKEY_PARAM_RSA_D },
+	{ "Prime1", OSSL_PKEY_PARAM_RSA_FACTOR1 },
+	{ "Prime2", OSSL_PKEY_PARAM_RSA_FACTOR2 },
+	{ "Exponent1", OSSL_PKEY_PARAM_RSA_EXPONENT1 },
+	{ "Exponent2", OSSL_PKEY_PARAM_RSA_EXPONENT2 },
+	{ "Coefficient", OSSL_PKEY_PARAM_RSA_COEFFICIENT1 },
+};
+
 static void timestamp(time_t t, char buf[15])
 {
 	struct tm tm;
@@ -81,18 +92,6 @@ static int bn_field(char *buf, size_t size, size_t *pos, const char *name, EVP_P
 
 int kskit_bind_private_text(EVP_PKEY *key, const struct kskit_alg *alg, time_t created, char **out)
 {
-	static const struct {
-		const char *name, *param;
-	} rsa[] = {
-		{ "Modulus", OSSL_PKEY_PARAM_RSA_N },
-		{ "PublicExponent", OSSL_PKEY_PARAM_RSA_E },
-		{ "PrivateExponent", OSSL_PKEY_PARAM_RSA_D },
-		{ "Prime1", OSSL_PKEY_PARAM_RSA_FACTOR1 },
-		{ "Prime2", OSSL_PKEY_PARAM_RSA_FACTOR2 },
-		{ "Exponent1", OSSL_PKEY_PARAM_RSA_EXPONENT1 },
-		{ "Exponent2", OSSL_PKEY_PARAM_RSA_EXPONENT2 },
-		{ "Coefficient", OSSL_PKEY_PARAM_RSA_COEFFICIENT1 },
-	};
 	const size_t size = 8192;
 	char *buf = kskit_secret_alloc(size), when[15];
 	uint8_t raw[64];
@@ -104,8 +103,9 @@ int kskit_bind_private_text(EVP_PKEY *key, const struct kskit_alg *alg, time_t c
 	pos = (size_t)snprintf(buf, size, "Private-key-format: v1.3\nAlgorithm: %u (%s)\n",
 			       alg->number, alg->name);
 	if (alg->key_type == CKK_RSA) {
-		for (size_t i = 0; i < sizeof(rsa) / sizeof(rsa[0]) && ret == 0; i++)
-			ret = bn_field(buf, size, &pos, rsa[i].name, key, rsa[i].param, 0);
+		for (size_t i = 0; i < KSKIT_BIND_RSA_FIELDS && ret == 0; i++)
+			ret = bn_field(buf, size, &pos, kskit_bind_rsa[i].field, key,
+				       kskit_bind_rsa[i].param, 0);
 	} else if (alg->key_type == CKK_EC) {
 		ret = bn_field(buf, size, &pos, "PrivateKey", key, OSSL_PKEY_PARAM_PRIV_KEY,
 			       alg->bits / 8);

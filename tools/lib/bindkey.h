@@ -9,6 +9,15 @@
 
 #include "alg.h"
 
+/* The RSA fields of a .private file, in file order, with OpenSSL's names
+ * for them. */
+struct kskit_bind_field {
+	const char *field;
+	const char *param;
+};
+#define KSKIT_BIND_RSA_FIELDS 8
+extern const struct kskit_bind_field kskit_bind_rsa[KSKIT_BIND_RSA_FIELDS];
+
 /* The .key file: comment lines and the DNSKEY record.  malloc()ed. */
 char *kskit_bind_key_text(const ldns_rr *dnskey, time_t created);
 

@@ -19,32 +19,17 @@
 
 #include "dnskey.h"
 #include "error.h"
+#include "bindkey.h"
 #include "keyfile.h"
 #include "pkey.h"
 #include "secret.h"
 
 #define KEYFILE_MAX (64 * 1024)
 
-/* RSA fields of a BIND private key file, in OpenSSL's parameter names. */
-static const struct {
-	const char *field;
-	const char *param;
-} rsa_fields[] = {
-	{ "Modulus", OSSL_PKEY_PARAM_RSA_N },
-	{ "PublicExponent", OSSL_PKEY_PARAM_RSA_E },
-	{ "PrivateExponent", OSSL_PKEY_PARAM_RSA_D },
-	{ "Prime1", OSSL_PKEY_PARAM_RSA_FACTOR1 },
-	{ "Prime2", OSSL_PKEY_PARAM_RSA_FACTOR2 },
-	{ "Exponent1", OSSL_PKEY_PARAM_RSA_EXPONENT1 },
-	{ "Exponent2", OSSL_PKEY_PARAM_RSA_EXPONENT2 },
-	{ "Coefficient", OSSL_PKEY_PARAM_RSA_COEFFICIENT1 },
-};
-#define N_RSA (sizeof(rsa_fields) / sizeof(rsa_fields[0]))
-
 struct bind_key {
 	const struct kskit_alg *alg;
-	uint8_t *rsa[N_RSA];
-	size_t rsa_len[N_RSA];
+	uint8_t *rsa[KSKIT_BIND_RSA_FIELDS];
+	size_t rsa_len[KSKIT_BIND_RSA_FIELDS];
 	uint8_t *priv;
 	size_t priv_len;
 };
@@ -128,7 +113,7 @@ out:
 
 static void bind_key_wipe(struct bind_key *k)
 {
-	for (size_t i = 0; i < N_RSA; i++)
+	for (size_t i = 0; i < KSKIT_BIND_RSA_FIELDS; i++)
 		kskit_secret_free(k->rsa[i]);
 	kskit_secret_free(k->priv);
 	*k = (struct bind_key){ 0 };
@@ -143,8 +128,8 @@ static int bind_field(struct bind_key *k, const char *name, const char *value)
 		k->alg = kskit_alg_by_number((unsigned)strtoul(value, NULL, 10));
 		return k->alg ? 0 : kskit_error_set(KSKIT_EALGORITHM, "Algorithm: %s", value);
 	}
-	for (size_t i = 0; i < N_RSA; i++)
-		if (strcmp(name, rsa_fields[i].field) == 0) {
+	for (size_t i = 0; i < KSKIT_BIND_RSA_FIELDS; i++)
+		if (strcmp(name, kskit_bind_rsa[i].field) == 0) {
 			dst = &k->rsa[i];
 			dst_len = &k->rsa_len[i];
 		}
@@ -196,25 +181,26 @@ static int bind_parse(char *text, struct bind_key *k)
 static int bind_rsa(struct bind_key *k, EVP_PKEY **out)
 {
 	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-	BIGNUM *bn[N_RSA] = { 0 };
+	BIGNUM *bn[KSKIT_BIND_RSA_FIELDS] = { 0 };
 	int ret = KSKIT_ECRYPTO;
 
 	if (!bld)
 		return KSKIT_ENOMEM;
-	for (size_t i = 0; i < N_RSA; i++) {
+	for (size_t i = 0; i < KSKIT_BIND_RSA_FIELDS; i++) {
 		if (!k->rsa[i]) {
-			ret = kskit_error_set(KSKIT_EKEYFILE, "no %s: line", rsa_fields[i].field);
+			ret = kskit_error_set(KSKIT_EKEYFILE, "no %s: line",
+					      kskit_bind_rsa[i].field);
 			goto out;
 		}
 		bn[i] = BN_secure_new();
 		if (!bn[i] || !BN_bin2bn(k->rsa[i], (int)k->rsa_len[i], bn[i]) ||
-		    !OSSL_PARAM_BLD_push_BN(bld, rsa_fields[i].param, bn[i]))
+		    !OSSL_PARAM_BLD_push_BN(bld, kskit_bind_rsa[i].param, bn[i]))
 			goto out;
 	}
 	ret = kskit_pkey_fromdata("RSA", EVP_PKEY_KEYPAIR, bld, out);
 out:
 	OSSL_PARAM_BLD_free(bld);
-	for (size_t i = 0; i < N_RSA; i++)
+	for (size_t i = 0; i < KSKIT_BIND_RSA_FIELDS; i++)
 		BN_clear_free(bn[i]);
 	return ret;
 }
