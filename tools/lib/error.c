@@ -48,6 +48,7 @@ static const char *const messages[] = {
 	[-KSKIT_EPASSPHRASE] = "wrong passphrase",
 	[-KSKIT_EINTERRUPTED] = "interrupted",
 	[-KSKIT_EEXIST] = "the file exists already: kskit does not overwrite it",
+	[-KSKIT_EKSR] = "malformed key signing request or response",
 	[-KSKIT_EUSER_PIN_UNSET] =
 		"the token says its user PIN is not set (an opencryptoki TPM token says so too "
 		"when OCK_SRK_MODE/OCK_SRK_SECRET are missing, its TOK_OBJ directory is "

@@ -47,7 +47,8 @@ enum kskit_error {
 	KSKIT_EPASSPHRASE = -35,
 	KSKIT_EINTERRUPTED = -36,
 	KSKIT_EEXIST = -37,
-	KSKIT_ERROR_MIN = -37,
+	KSKIT_EKSR = -38,
+	KSKIT_ERROR_MIN = -38,
 };
 
 /* A static, one-line description of code; never NULL. */
