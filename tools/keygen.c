@@ -23,6 +23,7 @@
 #include "lib/keygen.h"
 #include "lib/object.h"
 #include "lib/outfile.h"
+#include "lib/pkey.h"
 #include "lib/secret.h"
 #include "lib/sign.h"
 
@@ -302,15 +303,6 @@ static int seed_from_token(struct cli_token *ct)
 	return ret;
 }
 
-static EVP_PKEY *software_key(const struct kskit_alg *alg, unsigned bits)
-{
-	if (alg->key_type == CKK_RSA)
-		return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)(bits ? bits : alg->bits));
-	if (alg->key_type == CKK_EC)
-		return EVP_PKEY_Q_keygen(NULL, NULL, "EC", alg->group);
-	return EVP_PKEY_Q_keygen(NULL, NULL, alg->group);
-}
-
 static int zsk(struct cli_token *ct, const struct keygen_opts *o, time_t now)
 {
 	EVP_PKEY *key = NULL;
@@ -321,7 +313,7 @@ static int zsk(struct cli_token *ct, const struct keygen_opts *o, time_t now)
 	ret = seed_from_token(ct);
 	if (ret)
 		return ret;
-	key = software_key(o->alg, o->bits);
+	key = kskit_pkey_generate(o->alg, o->bits);
 	if (!key)
 		return kskit_error_set(KSKIT_ECRYPTO, "%s key generation", o->alg->name);
 	ret = kskit_dnskey_rr(o->zone, (uint32_t)o->ttl, key, o->alg, KSKIT_DNSKEY_ZSK, &dnskey);

@@ -12,16 +12,16 @@
 #include "lib/dnskey.h"
 #include "lib/dnsrr.h"
 #include "lib/error.h"
+#include "lib/pkey.h"
 #include "lib/keyfile.h"
 #include "lib/secret.h"
 
 static EVP_PKEY *keygen(const struct kskit_alg *alg)
 {
-	if (alg->key_type == CKK_RSA)
-		return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
-	if (alg->key_type == CKK_EC)
-		return EVP_PKEY_Q_keygen(NULL, NULL, "EC", alg->group);
-	return EVP_PKEY_Q_keygen(NULL, NULL, alg->group);
+	EVP_PKEY *k = kskit_pkey_generate(alg, 2048);
+
+	assert_non_null(k);
+	return k;
 }
 
 static void private_round_trip(void **state)

@@ -9,18 +9,13 @@
 #include "lib/alg.h"
 #include "lib/dnskey.h"
 #include "lib/error.h"
+#include "lib/pkey.h"
 #include "lib/sign.h"
 
 static EVP_PKEY *keygen(const struct kskit_alg *alg)
 {
-	EVP_PKEY *k = NULL;
+	EVP_PKEY *k = kskit_pkey_generate(alg, 2048);
 
-	if (alg->key_type == CKK_RSA)
-		k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
-	else if (alg->key_type == CKK_EC)
-		k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", alg->group);
-	else
-		k = EVP_PKEY_Q_keygen(NULL, NULL, alg->group);
 	assert_non_null(k);
 	return k;
 }

@@ -1,3 +1,4 @@
+#include "alg.h"
 #include "error.h"
 #include "pkey.h"
 
@@ -13,4 +14,13 @@ int kskit_pkey_fromdata(const char *type, int selection, OSSL_PARAM_BLD *bld, EV
 	EVP_PKEY_CTX_free(ctx);
 	OSSL_PARAM_free(params);
 	return ret;
+}
+
+EVP_PKEY *kskit_pkey_generate(const struct kskit_alg *alg, unsigned bits)
+{
+	if (alg->key_type == CKK_RSA)
+		return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)(bits ? bits : alg->bits));
+	if (alg->key_type == CKK_EC)
+		return EVP_PKEY_Q_keygen(NULL, NULL, "EC", alg->group);
+	return EVP_PKEY_Q_keygen(NULL, NULL, alg->group);
 }

@@ -11,4 +11,10 @@
  * cleared where OpenSSL keeps them in secure memory. */
 int kskit_pkey_fromdata(const char *type, int selection, OSSL_PARAM_BLD *bld, EVP_PKEY **out);
 
+struct kskit_alg;
+
+/* A new software key pair for alg (RSA: bits, 0 for alg's default), from
+ * OpenSSL's RNG.  NULL on failure. */
+EVP_PKEY *kskit_pkey_generate(const struct kskit_alg *alg, unsigned bits);
+
 #endif
