@@ -5,8 +5,8 @@ set -u
 : "${KSKIT:=$(cd "$(dirname "$0")/../.." && pwd)/build/kskit}"
 TESTS_DIR=$(cd "$(dirname "$0")/.." && pwd)
 TOP=$(cd "$TESTS_DIR/.." && pwd)
-_n=0
-_failed=0
+_tap_n=0
+_tap_failed=0
 OUT=
 ERR=
 RC=0
@@ -23,12 +23,12 @@ run() {
 }
 
 _report() { # status description
-	_n=$((_n + 1))
+	_tap_n=$((_tap_n + 1))
 	if [ "$1" -eq 0 ]; then
-		echo "ok $_n - $2"
+		echo "ok $_tap_n - $2"
 	else
-		echo "not ok $_n - $2"
-		_failed=$((_failed + 1))
+		echo "not ok $_tap_n - $2"
+		_tap_failed=$((_tap_failed + 1))
 		printf '%s\n' "# rc=$RC" "# stdout:" "$(printf '%s\n' "$OUT" | sed 's/^/#   /')" \
 			"# stderr:" "$(printf '%s\n' "$ERR" | sed 's/^/#   /')"
 	fi
@@ -83,8 +83,8 @@ skip_all() {
 }
 
 done_testing() {
-	echo "1..$_n"
-	[ "$_failed" -eq 0 ]
+	echo "1..$_tap_n"
+	[ "$_tap_failed" -eq 0 ]
 	exit $?
 }
 

@@ -174,7 +174,11 @@ suite_delete() {
 suite_pulled() {
 	"$KSKIT" rng --loop --bytes "$3" --output - "$URI" >"$WORK/stream" 2>"$WORK/pump.err" &
 	_pump=$!
-	sleep 1
+	_wait=0
+	while [ ! -s "$WORK/stream" ] && [ "$_wait" -lt 100 ]; do # the pump is running: a block is out
+		sleep 0.1
+		_wait=$((_wait + 1))
+	done
 	kill "$(sed -n "$1p" "$STANDIN/pids")"
 	finished "$_pump" "$WORK/pump.err"
 	[ "$RC" -eq 1 ]

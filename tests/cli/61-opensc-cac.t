@@ -126,11 +126,11 @@ check $? "the card is back in the reader"
 setsid -w "$KSKIT" token test --seconds 20 --rng-bytes 0 "$KEY" </dev/null >"$W/test.out" \
 	2>"$W/test.err" &
 pid=$!
-sleep 1
+sleep 2
 pull_card
 finished "$pid" "$W/test.err"
 [ "$RC" -eq 1 ]
 check $? "token test with the card pulled: exit 1"
 err_one_line "token test with the card pulled: one error line"
-err_has 'C_Sign' "token test with the card pulled: the error names the signing"
+err_has 'C_[A-Za-z]+: CKR_' "token test with the card pulled: the error names the failed call"
 done_testing
