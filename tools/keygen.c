@@ -185,23 +185,6 @@ static char *key_uri(struct kskit_token *tok, const char *label, const unsigned 
 	return s;
 }
 
-/* One signature by the new key, verified in software. */
-static int self_test(struct kskit_token *tok, CK_OBJECT_HANDLE priv, const struct kskit_alg *alg,
-		     EVP_PKEY *pub)
-{
-	static const uint8_t msg[] = "kskit keygen: self-test";
-	struct kskit_signer *s = NULL;
-	uint8_t *sig = NULL;
-	size_t len = 0;
-	int ret = kskit_signer_new(tok, priv, alg, pub, &s);
-
-	if (ret == 0)
-		ret = kskit_signer_sign(s, msg, sizeof(msg), &sig, &len);
-	free(sig);
-	kskit_signer_free(s);
-	return ret;
-}
-
 /* Give the pair kskit's id and label (a, 2 attributes); when the token
  * refuses for either half, both keep what they were generated with. */
 static int rename_pair(struct kskit_token *tok, CK_OBJECT_HANDLE priv, CK_OBJECT_HANDLE pub,
@@ -246,7 +229,7 @@ static int ksk(struct cli_token *ct, const struct keygen_opts *o, time_t now)
 		ret = kskit_dnskey_rr(o->zone, (uint32_t)o->ttl, pkey, o->alg, KSKIT_DNSKEY_KSK,
 				      &dnskey);
 	if (ret == 0)
-		ret = self_test(ct->tok, priv, o->alg, pkey);
+		ret = kskit_sign_self_test(ct->tok, priv, o->alg, pkey);
 	if (ret == 0)
 		ret = kskit_key_id(pkey, id);
 	if (ret)

@@ -98,17 +98,8 @@ static int id_in_use(struct kskit_token *tok, const unsigned char *id, size_t le
 static int test_signature(struct kskit_token *tok, CK_OBJECT_HANDLE priv,
 			  const struct kskit_alg *alg, EVP_PKEY *key)
 {
-	static const uint8_t msg[] = "kskit token import: test signature";
-	struct kskit_signer *s = NULL;
-	uint8_t *sig = NULL;
-	size_t len = 0;
-	int ret;
+	int ret = kskit_sign_self_test(tok, priv, alg, key);
 
-	ret = kskit_signer_new(tok, priv, alg, key, &s);
-	if (ret == 0)
-		ret = kskit_signer_sign(s, msg, sizeof(msg), &sig, &len);
-	free(sig);
-	kskit_signer_free(s);
 	if (ret) {
 		char why[256];
 

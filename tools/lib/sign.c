@@ -198,6 +198,22 @@ int kskit_signer_sign(struct kskit_signer *s, const uint8_t *data, size_t len, u
 	return 0;
 }
 
+int kskit_sign_self_test(struct kskit_token *tok, CK_OBJECT_HANDLE priv,
+			 const struct kskit_alg *alg, EVP_PKEY *pub)
+{
+	static const uint8_t msg[] = "kskit: self-test signature";
+	struct kskit_signer *s = NULL;
+	uint8_t *sig = NULL;
+	size_t len = 0;
+	int ret = kskit_signer_new(tok, priv, alg, pub, &s);
+
+	if (ret == 0)
+		ret = kskit_signer_sign(s, msg, sizeof(msg), &sig, &len);
+	free(sig);
+	kskit_signer_free(s);
+	return ret;
+}
+
 /* r || s (RFC 6605) to the DER ECDSA-Sig-Value OpenSSL verifies. */
 static int ecdsa_der(const uint8_t *sig, size_t len, uint8_t **der, size_t *der_len)
 {

@@ -35,6 +35,12 @@ CK_MECHANISM_TYPE kskit_signer_mechanism(const struct kskit_signer *s);
 int kskit_signer_sign(struct kskit_signer *s, const uint8_t *data, size_t len, uint8_t **sig,
 		      size_t *sig_len);
 
+/* One signature by private key priv over a fixed message, verified in
+ * software with pub: proof that the token signs with the key it was
+ * given or made.  0, or the signer's error. */
+int kskit_sign_self_test(struct kskit_token *tok, CK_OBJECT_HANDLE priv,
+			 const struct kskit_alg *alg, EVP_PKEY *pub);
+
 /* Nanoseconds spent inside C_Sign so far (for measurements). */
 uint64_t kskit_signer_token_ns(const struct kskit_signer *s);
 
