@@ -15,7 +15,7 @@ DESTDIR ?=
 CC ?= cc
 SANITIZE ?=
 VERSION ?= 0.1.0
-PKGS = openssl ldns p11-kit-1
+PKGS = openssl ldns p11-kit-1 libxml-2.0
 TEST_PKGS = cmocka libcacard
 
 ifeq ($(SANITIZE),)

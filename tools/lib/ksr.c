@@ -453,8 +453,17 @@ void kskit_ksr_free(struct kskit_ksr *ksr)
 {
 	if (!ksr)
 		return;
-	for (size_t i = 0; i < ksr->n_bundles; i++)
-		ldns_rr_list_deep_free(ksr->bundles[i].records);
+	for (size_t i = 0; i < ksr->n_bundles; i++) {
+		struct kskit_ksr_bundle *b = &ksr->bundles[i];
+
+		if (b->key_ids)
+			for (size_t j = 0; j < ldns_rr_list_rr_count(b->records); j++)
+				free(b->key_ids[j]);
+		free(b->key_ids);
+		free(b->id);
+		ldns_rr_list_deep_free(b->records);
+	}
+	free(ksr->id);
 	free(ksr->bundles);
 	ldns_rdf_deep_free(ksr->zone);
 	free(ksr);

@@ -39,12 +39,32 @@
 #define KSKIT_KSR_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 #include <ldns/ldns.h>
 
 struct kskit_ksr_bundle {
-	time_t time;	       /* the bundle header's time */
+	time_t time;	       /* text: the header's time; XML: <Inception> */
 	ldns_rr_list *records; /* every record of the bundle, in file order */
+	/* IANA XML only (NULL or 0 in text): */
+	char *id;	   /* the bundle's id attribute */
+	time_t expiration; /* <Expiration> */
+	char **key_ids;	   /* keyIdentifier of each record, parallel to records */
+};
+
+/* The key policy an IANA XML request or response carries (<ZSK>, <KSK>). */
+#define KSKIT_KSR_POLICY_ALGS 8
+struct kskit_ksr_policy {
+	int present;
+	uint32_t publish_safety, retire_safety; /* seconds (xsd:duration) */
+	uint32_t max_sig_validity, min_sig_validity;
+	uint32_t max_overlap, min_overlap;
+	struct {
+		uint8_t alg;
+		unsigned size;		 /* bits */
+		unsigned long exponent;	 /* RSA only, else 0 */
+	} algs[KSKIT_KSR_POLICY_ALGS]; /* <SignatureAlgorithm> */
+	size_t n_algs;
 };
 
 struct kskit_ksr {
@@ -53,7 +73,13 @@ struct kskit_ksr {
 	ldns_rdf *zone;			  /* the owner of every record */
 	struct kskit_ksr_bundle *bundles; /* at least one, times strictly increasing */
 	size_t n_bundles;
-	time_t generated; /* from the closing line */
+	time_t generated; /* from the closing line; XML: the timestamp attribute, or 0 */
+	/* IANA XML only: */
+	int xml;
+	char *id;			/* <KSR id=> */
+	unsigned long serial;		/* <KSR serial=> */
+	struct kskit_ksr_policy zsk_policy; /* RequestPolicy/ResponsePolicy <ZSK> */
+	struct kskit_ksr_policy ksk_policy; /* ResponsePolicy <KSK> */
 };
 
 /* Parse a KSR or SKR of len bytes (need not be NUL-terminated).  Every
