@@ -4,14 +4,11 @@
 
 #include "error.h"
 #include "ksr.h"
+#include "utc.h"
 
 #define MAX_RECORD 65536
-#define MAX_TIME 253402300799LL /* 9999-12-31T23:59:59Z */
 
 static const char *const kinds[] = { "KeySigningRequest", "SignedKeyResponse" };
-static const char *const wdays[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-				      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
 struct parser {
 	const char *p, *end;
@@ -68,70 +65,11 @@ static int word(const char *s, size_t n, size_t *i, char *w, size_t size)
 	return 1;
 }
 
-static int all_digits(const char *s, size_t n)
+/* 0 for a KeySigningRequest, 1 for a SignedKeyResponse, else -1. */
+static int kind_of(const char *w)
 {
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return n > 0;
-}
-
-static long long digits(const char *s, size_t n)
-{
-	long long v = 0;
-
-	for (size_t i = 0; i < n; i++)
-		v = v * 10 + (s[i] - '0');
-	return v;
-}
-
-/* Seconds since the epoch of a UTC civil time (H. Hinnant's days_from_civil);
- * -1 unless every field is in range and the year 1970 to 9999. */
-static long long civil(long long y, long long mo, long long d, long long h, long long mi,
-		       long long s)
-{
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	long long era, yoe, doy, doe;
-
-	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 || s > 59)
-		return -1;
-	y -= mo <= 2;
-	era = y / 400;
-	yoe = y - era * 400;
-	doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return ((era * 146097 + doe - 719468) * 24 + h) * 3600 + mi * 60 + s;
-}
-
-/* YYYYMMDDhhmmss */
-static long long compact_time(const char *w)
-{
-	if (strlen(w) != 14 || !all_digits(w, 14))
-		return -1;
-	return civil(digits(w, 4), digits(w + 4, 2), digits(w + 6, 2), digits(w + 8, 2),
-		     digits(w + 10, 2), digits(w + 12, 2));
-}
-
-/* YYYY-MM-DDThh:mm:ssZ */
-static long long iso_time(const char *w)
-{
-	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
-
-	if (strlen(w) != sizeof(shape) - 1)
-		return -1;
-	for (size_t i = 0; shape[i]; i++)
-		if (shape[i] == 'd' ? !all_digits(w + i, 1) : w[i] != shape[i])
-			return -1;
-	return civil(digits(w, 4), digits(w + 5, 2), digits(w + 8, 2), digits(w + 11, 2),
-		     digits(w + 14, 2), digits(w + 17, 2));
-}
-
-static int name_index(const char *w, const char *const *names, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (strcmp(w, names[i]) == 0)
+	for (int i = 0; i < 2; i++)
+		if (strcmp(w, kinds[i]) == 0)
 			return i;
 	return -1;
 }
@@ -139,21 +77,13 @@ static int name_index(const char *w, const char *const *names, int n)
 /* "Sun Nov 22 07:01:09 2026" (ctime, read as UTC) from s[*i..n). */
 static long long ctime_time(const char *s, size_t n, size_t *i)
 {
-	char wd[8], mon[8], day[8], hms[16], year[8];
-	int m;
+	char w[5][16], joined[96];
 
-	if (!word(s, n, i, wd, sizeof(wd)) || !word(s, n, i, mon, sizeof(mon)) ||
-	    !word(s, n, i, day, sizeof(day)) || !word(s, n, i, hms, sizeof(hms)) ||
-	    !word(s, n, i, year, sizeof(year)))
-		return -1;
-	m = name_index(mon, months, 12);
-	if (name_index(wd, wdays, 7) < 0 || m < 0 || strlen(day) > 2 ||
-	    !all_digits(day, strlen(day)) || strlen(hms) != 8 || !all_digits(hms, 2) ||
-	    hms[2] != ':' || !all_digits(hms + 3, 2) || hms[5] != ':' || !all_digits(hms + 6, 2) ||
-	    strlen(year) != 4 || !all_digits(year, 4))
-		return -1;
-	return civil(digits(year, 4), m + 1, digits(day, strlen(day)), digits(hms, 2),
-		     digits(hms + 3, 2), digits(hms + 6, 2));
+	for (int k = 0; k < 5; k++)
+		if (!word(s, n, i, w[k], sizeof(w[k])))
+			return -1;
+	snprintf(joined, sizeof(joined), "%s %s %s %s %s", w[0], w[1], w[2], w[3], w[4]);
+	return kskit_utc_ctime(joined, strlen(joined));
 }
 
 static int last_bundle_has_records(struct parser *ps)
@@ -179,9 +109,9 @@ static int closing(struct parser *ps, const char *s, size_t n, size_t i)
 	at = i;
 	if (!word(s, n, &i, w, sizeof(w)))
 		return bad(ps, "closing line: no generation time");
-	t = iso_time(w);
+	t = kskit_utc_iso(w, strlen(w));
 	if (t < 0)
-		t = compact_time(w);
+		t = kskit_utc_compact(w, strlen(w));
 	if (t < 0) {
 		i = at;
 		t = ctime_time(s, n, &i);
@@ -223,12 +153,12 @@ static int header(struct parser *ps, int kind, const char *s, size_t n, size_t i
 	len = strlen(w);
 	if (len == 14) {
 		style = 1;
-		t = compact_time(w);
+		t = kskit_utc_compact(w, len);
 	} else {
 		style = 0;
-		t = len <= 12 && all_digits(w, len) ? digits(w, len) : -1;
+		t = kskit_utc_unix(w, len);
 	}
-	if (t < 0 || t > MAX_TIME)
+	if (t < 0 || t > KSKIT_UTC_MAX)
 		return bad(ps, "malformed timestamp in the header");
 	if (ps->style >= 0 && style != ps->style)
 		return bad(ps, "timestamp style differs from the first header's");
@@ -248,7 +178,7 @@ static int header(struct parser *ps, int kind, const char *s, size_t n, size_t i
 		k->bundles = b;
 		ps->cap = cap;
 	}
-	k->bundles[k->n_bundles].time = (time_t)t;
+	k->bundles[k->n_bundles] = (struct kskit_ksr_bundle){ .time = (time_t)t };
 	k->bundles[k->n_bundles].records = ldns_rr_list_new();
 	if (!k->bundles[k->n_bundles].records)
 		return KSKIT_ENOMEM;
@@ -414,9 +344,9 @@ int kskit_ksr_parse(const char *text, size_t len, struct kskit_ksr **out)
 		if (s[i] != ';') {
 			ret = record(&ps, s, n, buf);
 		} else if (i + 1 < n && s[i + 1] == ';' && (i += 2, word(s, n, &i, w, sizeof(w))) &&
-			   name_index(w, kinds, 2) >= 0) {
+			   kind_of(w) >= 0) {
 			ret = ps.closed ? bad(&ps, "text after the closing line")
-					: header(&ps, name_index(w, kinds, 2), s, n, i);
+					: header(&ps, kind_of(w), s, n, i);
 		} else {
 			ret = ps.closed ? bad(&ps, "text after the closing line") : 0;
 		}
@@ -469,26 +399,12 @@ void kskit_ksr_free(struct kskit_ksr *ksr)
 	free(ksr);
 }
 
-/* t in the given style: 0 unix seconds, 1 YYYYMMDDhhmmss, 2 ISO 8601,
- * 3 ctime (UTC). */
-static int put_time(FILE *f, time_t t, int style)
+static void put_time(FILE *f, time_t t, enum kskit_utc_style style)
 {
-	struct tm tm;
+	char buf[32];
 
-	if (style == 0)
-		return fprintf(f, "%lld", (long long)t);
-	if (!gmtime_r(&t, &tm))
-		return -1;
-	if (style == 1) {
-		return fprintf(f, "%04d%02d%02d%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-			       tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	}
-	if (style == 2) {
-		return fprintf(f, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-			       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	}
-	return fprintf(f, "%s %s %2d %02d:%02d:%02d %04d", wdays[tm.tm_wday], months[tm.tm_mon],
-		       tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, tm.tm_year + 1900);
+	kskit_utc_format(t, style, buf, sizeof(buf));
+	fputs(buf, f);
 }
 
 int kskit_ksr_format(const struct kskit_ksr *ksr, int bind_times, char **out)
@@ -499,10 +415,11 @@ int kskit_ksr_format(const struct kskit_ksr *ksr, int bind_times, char **out)
 	FILE *f = NULL;
 	int ret = KSKIT_EINVAL;
 
-	if (!ksr || !out || ksr->n_bundles == 0 || ksr->generated < 0 || ksr->generated > MAX_TIME)
+	if (!ksr || !out || ksr->n_bundles == 0 || ksr->generated < 0 ||
+	    ksr->generated > KSKIT_UTC_MAX)
 		return ret;
 	for (size_t i = 0; i < ksr->n_bundles; i++)
-		if (ksr->bundles[i].time < 0 || ksr->bundles[i].time > MAX_TIME)
+		if (ksr->bundles[i].time < 0 || ksr->bundles[i].time > KSKIT_UTC_MAX)
 			return ret;
 	kind = kinds[ksr->skr ? 1 : 0];
 	f = open_memstream(&text, &size);
@@ -515,9 +432,9 @@ int kskit_ksr_format(const struct kskit_ksr *ksr, int bind_times, char **out)
 		if (i && ksr->skr && bind_times)
 			fputc('\n', f);
 		fprintf(f, ";; %s 1.0 ", kind);
-		put_time(f, b->time, bind_times ? 1 : 0);
+		put_time(f, b->time, bind_times ? KSKIT_UTC_COMPACT : KSKIT_UTC_UNIX);
 		fputs(" (", f);
-		put_time(f, b->time, bind_times ? 3 : 2);
+		put_time(f, b->time, bind_times ? KSKIT_UTC_CTIME : KSKIT_UTC_ISO);
 		fputs(bind_times ? ")\n" : ") =========\n", f);
 		for (size_t j = 0; j < ldns_rr_list_rr_count(b->records); j++) {
 			char *rr = ldns_rr2str_fmt(ldns_output_format_nocomments,
@@ -530,7 +447,7 @@ int kskit_ksr_format(const struct kskit_ksr *ksr, int bind_times, char **out)
 		}
 	}
 	fprintf(f, ";; %s 1.0 generated at ", kind);
-	put_time(f, ksr->generated, bind_times ? 3 : 2);
+	put_time(f, ksr->generated, bind_times ? KSKIT_UTC_CTIME : KSKIT_UTC_ISO);
 	fputs(" by kskit\n", f);
 	if (ferror(f))
 		goto out;
