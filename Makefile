@@ -71,7 +71,7 @@ $(BUILD)/libkskit.a: $(LIB_OBJ)
 $(KSKIT): $(BUILD)/tools/kskit.o $(TOOL_OBJ) $(BUILD)/libkskit.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libkskit.a tests/unit/unit.h
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libkskit.a tests/unit/unit.h tests/unit/soft.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(BUILD)/libkskit.a \
 		$(ALL_LDFLAGS) $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lm

@@ -274,12 +274,18 @@ knot_sign_keymgr() {
 	fi
 }
 
-# knot_sign_kskit DIR URI: kskit signs DIR/ksr into DIR/skr with the KSK of
-# DIR/ksk.tag on the token of URI (pkcs11:token=LABEL?module-path=MODULE),
-# PIN from $KSKIT_PIN: the drop-in for knot_sign_keymgr once kskit sign
-# exists.
+# knot_sign_kskit DIR URI OUT [KSK...]: kskit signs DIR/ksr into OUT with
+# the KSKs given (kskit sign --ksk; default the one of DIR/ksk.tag) on the
+# token of URI (pkcs11:token=LABEL?module-path=MODULE), PIN from $KSKIT_PIN.
 knot_sign_kskit() {
-	"${KSKIT:?}" sign --ksk "$(cat "$1/ksk.tag")" -o "$1/skr" "$2" "$1/ksr"
+	_kd=$1 _ku=$2 _ko=$3
+	shift 3
+	[ "$#" -gt 0 ] || set -- "$(cat "$_kd/ksk.tag")"
+	for _kk; do
+		set -- "$@" --ksk "$_kk"
+		shift
+	done
+	"${KSKIT:?}" sign --yes "$@" -o "$_ko" "$_ku" "$_kd/ksr"
 }
 
 # knot_ksk_side_keymgr DIR ALG MODULE TOKEN_LABEL: knot_ksk_keygen, then

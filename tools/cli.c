@@ -171,6 +171,8 @@ static int tty_line(const char *prompt, int echo, char **out)
 
 	if (!buf)
 		return KSKIT_ENOMEM;
+	/* what stdout holds (a table to confirm) is seen before the prompt */
+	fflush(stdout);
 	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
 		kskit_secret_free(buf);

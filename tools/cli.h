@@ -5,6 +5,7 @@
 #define KSKIT_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include <p11-kit/pkcs11.h>
@@ -67,6 +68,22 @@ int cli_confirm(const char *question, const char *expected);
 
 /* Read a line from the terminal without echo into a secret string. */
 int cli_read_secret(const char *prompt, char **out);
+
+/* Read a whole regular file of at most max bytes into *text (malloc()ed,
+ * NUL-terminated; *len without the NUL).  0, KSKIT_EIO or KSKIT_ENOMEM. */
+int cli_read_file(const char *path, size_t max, char **text, size_t *len);
+
+/* Write path atomically, never over an existing file (KSKIT_EEXIST), mode
+ * 0600 when secret else 0644. */
+int cli_write_file(const char *path, const void *data, size_t len, int secret);
+
+/* Print name, size, SHA-256 in hex and as PGP words to out, as the
+ * ceremony log records every file. */
+int cli_print_digest(FILE *out, const char *name, const void *data, size_t len);
+
+/* A duration: seconds, or a number with s, m, h, d or w; at most max
+ * seconds.  0 or -1. */
+int cli_duration(const char *s, unsigned long max, unsigned long *out);
 
 /* Parse a decimal number within [min, max]; 0 or -1. */
 int cli_number(const char *s, unsigned long min, unsigned long max, unsigned long *out);

@@ -4,10 +4,9 @@
 # the zone on 127.0.0.1, and four independent validators accept what it
 # serves from the KSK's DS alone; one flipped signature byte is refused by
 # Knot and by every validator, and another DS by those that take one as
-# trust anchor.  Under 2 seconds.  The signer is Knot's own keymgr sign-ksr
-# until kskit sign exists: then the line marked SIGNER becomes
-#	fn_ok "kskit sign ..." knot_sign_kskit "$D" "pkcs11:token=$LABEL?module-path=$MODULE"
-# How Knot behaves, and why the helpers do what they do: tests/knot.sh.
+# trust anchor.  Knot's own keymgr sign-ksr signs the same request with the
+# same key first: kskit's response must have its bundles, times and keys.
+# Under 5 seconds.  How Knot behaves, and why the helpers do what they do: tests/knot.sh.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/knot.sh"
 knot_require 2>/dev/null || skip_all "$(knot_require 2>&1)"
@@ -72,15 +71,31 @@ rc_is 0 "dnssec-dsfromkey reads keymgr's DNSKEY" dnssec-dsfromkey -2 -f "$D/ksk.
 [ "$(printf '%s\n' "$OUT" | awk '{ print toupper($NF) }')" = "$(awk '{ print toupper($NF) }' "$D/ksk.ds")" ]
 check $? "dnssec-dsfromkey computes keymgr's DS for $TAG"
 
-# SIGNER: Knot's KSK side signs (kskit sign later; see the top).
+# Knot's KSK side signs, for comparison.
 fn_ok "KSK side: keymgr sign-ksr with the KSK on the token" knot_sign_keymgr "$D"
 skr_bundles=$(grep -c '^;; SignedKeyResponse 1.0 [0-9]' "$D/skr")
 signed=$(awk -v tag="$TAG" '/RRSIG[ \t]+DNSKEY/ { s = 1; next } s { s = 0; if ($2 == tag) n++ } END { print n + 0 }' "$D/skr")
 [ "$skr_bundles" -ge "$bundles" ] && [ "$signed" -eq "$skr_bundles" ]
 check $? "the SKR: $skr_bundles bundles ($bundles asked, the rest RRSIG refreshes), each signed by $TAG"
 
+# kskit signs the same request with the same key on the same token.
+fn_ok "kskit sign: the same KSR with the same KSK" \
+	knot_sign_kskit "$D" "pkcs11:token=$LABEL?module-path=$MODULE" "$D/skr.kskit"
+# times and RRSIG validity, one line per record as ldns reads them
+for f in skr skr.kskit; do
+	grep '^;; SignedKeyResponse 1.0 [0-9]' "$D/$f" | cut -d' ' -f4 >"$WORK/$f.times"
+	ldns-read-zone -z "$D/$f" | awk '$4 == "RRSIG" { print $5, $9, $10, $11 }' | sort >"$WORK/$f.sigs"
+	ldns-read-zone -z "$D/$f" | awk '$4 == "DNSKEY"' | sort -u >"$WORK/$f.keys"
+done
+cmp -s "$WORK/skr.times" "$WORK/skr.kskit.times"
+check $? "kskit's SKR has keymgr's bundle times ($(wc -l <"$WORK/skr.times") bundles)"
+diff -u "$WORK/skr.sigs" "$WORK/skr.kskit.sigs" >&2
+check $? "kskit's RRSIGs have keymgr's types, inceptions, expirations and key tag"
+diff -u "$WORK/skr.keys" "$WORK/skr.kskit.keys" >&2
+check $? "kskit's SKR publishes keymgr's DNSKEYs"
+
 # One flipped signature byte: Knot says so, but only on stderr.
-knot_flip_rrsig "$D/skr" "$WORK/forged.skr"
+knot_flip_rrsig "$D/skr.kskit" "$WORK/forged.skr"
 check $? "a forged SKR: one byte of the first RRSIG flipped"
 run keymgr -c "$D/zsk.conf" "$ZONE" validate-skr "$WORK/forged.skr"
 err_has "^error: invalid SignedKeyResponse for [0-9]+ \(no valid signature" \
@@ -93,13 +108,12 @@ run keymgr -c "$D/zsk.conf" "$ZONE" show-offline
 [ "$RC" -eq 0 ] && [ -z "$OUT" ]
 check $? "nothing was imported from the forged SKR"
 
-# The genuine SKR: imported, served, validated.
-fn_ok "ZSK side: validate-skr and import-skr accept the SKR" knot_import "$D" "$D/skr"
+# kskit's SKR: imported, served, validated.
+fn_ok "ZSK side: validate-skr and import-skr accept kskit's SKR" knot_import "$D" "$D/skr.kskit"
 fn_ok "knotd serves the zone on 127.0.0.1" knot_serve "$D"
 fn_ok "AXFR of the signed zone" knot_axfr "$D" "$ZONE"
 served=$(awk '$4 == "RRSIG" && $5 == "DNSKEY" { print $NF }' "$D/axfr.zone")
-first=$(awk '/RRSIG[ \t]+DNSKEY/ { s = 1; next } s == 1 { s = 2; next }
-	s == 2 { if ($1 == ")") exit; sig = sig $1 } END { print sig }' "$D/skr")
+first=$(ldns-read-zone "$D/skr.kskit" | awk '$4 == "RRSIG" && $5 == "DNSKEY" { print $NF; exit }')
 [ -n "$served" ] && [ "$served" = "$first" ]
 check $? "knotd serves the first SKR bundle's RRSIG verbatim"
 for tool in $KNOT_CHECKS; do

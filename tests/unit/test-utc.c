@@ -83,12 +83,34 @@ static void formats_read_back(void **state)
 	assert_string_equal(buf, "?");
 }
 
+static void durations(void **state)
+{
+	static const char *const bad[] = { "",	  "d",	 "-1",	"1x",
+					   "1dd", "1 d", "P1D", "99999999999999999999" };
+	unsigned long v = 42;
+
+	(void)state;
+	assert_int_equal(kskit_duration_parse("90", 1000, &v), 0);
+	assert_int_equal(v, 90);
+	assert_int_equal(kskit_duration_parse("90m", 100000, &v), 0);
+	assert_int_equal(v, 5400);
+	assert_int_equal(kskit_duration_parse("14d", 2000000, &v), 0);
+	assert_int_equal(v, 1209600);
+	assert_int_equal(kskit_duration_parse("2w", 2000000, &v), 0);
+	assert_int_equal(v, 1209600);
+	assert_int_equal(kskit_duration_parse("1h", 3599, &v), KSKIT_EINVAL);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(kskit_duration_parse(bad[i], ~0UL, &v), KSKIT_EINVAL);
+	assert_int_equal(v, 1209600);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_form_reads_the_same_instant),
 		cmocka_unit_test(malformed_times_are_refused),
 		cmocka_unit_test(formats_read_back),
+		cmocka_unit_test(durations),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

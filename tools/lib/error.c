@@ -49,6 +49,8 @@ static const char *const messages[] = {
 	[-KSKIT_EINTERRUPTED] = "interrupted",
 	[-KSKIT_EEXIST] = "the file exists already: kskit does not overwrite it",
 	[-KSKIT_EKSR] = "malformed key signing request or response",
+	[-KSKIT_EPOLICY] = "refused by the signing policy",
+	[-KSKIT_ECONFIG] = "malformed policy file",
 	[-KSKIT_EUSER_PIN_UNSET] =
 		"the token says its user PIN is not set (an opencryptoki TPM token says so too "
 		"when OCK_SRK_MODE/OCK_SRK_SECRET are missing, its TOK_OBJ directory is "

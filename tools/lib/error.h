@@ -48,7 +48,9 @@ enum kskit_error {
 	KSKIT_EINTERRUPTED = -36,
 	KSKIT_EEXIST = -37,
 	KSKIT_EKSR = -38,
-	KSKIT_ERROR_MIN = -38,
+	KSKIT_EPOLICY = -39,
+	KSKIT_ECONFIG = -40,
+	KSKIT_ERROR_MIN = -40,
 };
 
 /* A static, one-line description of code; never NULL. */

@@ -151,3 +151,72 @@ int kskit_key_public(struct kskit_token *tok, CK_OBJECT_HANDLE obj, EVP_PKEY **p
 		*alg = a;
 	return ret;
 }
+
+/* Does pk, as a DNSKEY of alg with flags, have tag (and want's key)? */
+static int fits(EVP_PKEY *pk, const struct kskit_alg *alg, uint16_t tag, uint16_t flags,
+		const ldns_rr *want)
+{
+	uint8_t *key = NULL;
+	size_t len = 0;
+	uint16_t t;
+	int yes;
+
+	if (kskit_dnskey_keytag(pk, alg, flags, &t) != 0 || t != tag)
+		return 0;
+	if (!want)
+		return 1;
+	if (ldns_rdf2native_int8(ldns_rr_rdf(want, 2)) != alg->number ||
+	    kskit_dnskey_pubkey(pk, alg, &key, &len) != 0)
+		return 0;
+	yes = len == ldns_rdf_size(ldns_rr_rdf(want, 3)) &&
+	      memcmp(key, ldns_rdf_data(ldns_rr_rdf(want, 3)), len) == 0;
+	free(key);
+	return yes;
+}
+
+int kskit_key_by_tag(struct kskit_token *tok, uint16_t tag, uint16_t flags, const ldns_rr *want,
+		     CK_OBJECT_HANDLE *priv, EVP_PKEY **pub, const struct kskit_alg **alg)
+{
+	CK_OBJECT_CLASS cls = CKO_PRIVATE_KEY;
+	CK_ATTRIBUTE tmpl[] = { { CKA_CLASS, &cls, sizeof(cls) } };
+	CK_OBJECT_HANDLE *objs = NULL, found = CK_INVALID_HANDLE;
+	EVP_PKEY *found_pk = NULL;
+	const struct kskit_alg *found_alg = NULL;
+	size_t n = 0, matches = 0;
+	int ret;
+
+	ret = kskit_objects_find(tok, tmpl, 1, &objs, &n);
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		EVP_PKEY *pk = NULL;
+		const struct kskit_alg *a;
+
+		if (kskit_key_public(tok, objs[i], &pk, NULL) != 0)
+			continue;
+		for (size_t j = 0; (a = kskit_alg_at(j)) != NULL; j++) {
+			if (!fits(pk, a, tag, flags, want))
+				continue;
+			if (matches++ == 0) {
+				found = objs[i];
+				found_alg = a;
+				found_pk = pk;
+				pk = NULL;
+			}
+			break;
+		}
+		EVP_PKEY_free(pk);
+	}
+	free(objs);
+	if (ret == 0 && matches == 0)
+		ret = kskit_error_set(KSKIT_ENO_OBJECT, "no key pair with key tag %u", tag);
+	else if (ret == 0 && matches > 1)
+		ret = kskit_error_set(KSKIT_EAMBIGUOUS_OBJECT, "%zu key pairs have key tag %u",
+				      matches, tag);
+	if (ret) {
+		EVP_PKEY_free(found_pk);
+		return ret;
+	}
+	*priv = found;
+	*pub = found_pk;
+	*alg = found_alg;
+	return 0;
+}

@@ -2,6 +2,8 @@
 #ifndef KSKIT_KEY_H
 #define KSKIT_KEY_H
 
+#include <stdint.h>
+#include <ldns/ldns.h>
 #include <openssl/evp.h>
 #include <p11-kit/pkcs11.h>
 
@@ -21,5 +23,13 @@ int kskit_key_partner(struct kskit_token *tok, CK_OBJECT_HANDLE obj, CK_OBJECT_C
  * Free *pkey with EVP_PKEY_free(). */
 int kskit_key_public(struct kskit_token *tok, CK_OBJECT_HANDLE obj, EVP_PKEY **pkey,
 		     const struct kskit_alg **alg);
+
+/* The private key, on a token logged in to, whose public key as a DNSKEY
+ * with these flags has key tag tag; when want is not NULL, also want's
+ * algorithm and public key.  *priv, *pub (EVP_PKEY_free()) and *alg.
+ * KSKIT_ENO_OBJECT when no key pair fits, KSKIT_EAMBIGUOUS_OBJECT when
+ * several do. */
+int kskit_key_by_tag(struct kskit_token *tok, uint16_t tag, uint16_t flags, const ldns_rr *want,
+		     CK_OBJECT_HANDLE *priv, EVP_PKEY **pub, const struct kskit_alg **alg);
 
 #endif

@@ -61,9 +61,9 @@ struct kskit_ksr_policy {
 	uint32_t max_overlap, min_overlap;
 	struct {
 		uint8_t alg;
-		unsigned size;		 /* bits */
-		unsigned long exponent;	 /* RSA only, else 0 */
-	} algs[KSKIT_KSR_POLICY_ALGS]; /* <SignatureAlgorithm> */
+		unsigned size;		/* bits */
+		unsigned long exponent; /* RSA only, else 0 */
+	} algs[KSKIT_KSR_POLICY_ALGS];	/* <SignatureAlgorithm> */
 	size_t n_algs;
 };
 
@@ -76,8 +76,8 @@ struct kskit_ksr {
 	time_t generated; /* from the closing line; XML: the timestamp attribute, or 0 */
 	/* IANA XML only: */
 	int xml;
-	char *id;			/* <KSR id=> */
-	unsigned long serial;		/* <KSR serial=> */
+	char *id;			    /* <KSR id=> */
+	unsigned long serial;		    /* <KSR serial=> */
 	struct kskit_ksr_policy zsk_policy; /* RequestPolicy/ResponsePolicy <ZSK> */
 	struct kskit_ksr_policy ksk_policy; /* ResponsePolicy <KSK> */
 };

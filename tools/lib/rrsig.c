@@ -1,8 +1,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnskey.h"
 #include "error.h"
 #include "rrsig.h"
+#include "sign.h"
 
 int kskit_rrsig_data(const ldns_rr_list *rrset, const ldns_rr *rrsig, uint8_t **data, size_t *len)
 {
@@ -122,4 +124,36 @@ int kskit_rrsig_make(const ldns_rr_list *rrset, const struct kskit_rrsig_params 
 	}
 	*out = sig;
 	return 0;
+}
+
+int kskit_rrsig_verify(const ldns_rr_list *rrset, const ldns_rr *rrsig, const ldns_rr *dnskey)
+{
+	const struct kskit_alg *alg;
+	EVP_PKEY *pub = NULL;
+	uint8_t *data = NULL;
+	size_t len = 0;
+	int ret;
+
+	if (ldns_rr_get_type(rrsig) != LDNS_RR_TYPE_RRSIG || ldns_rr_rd_count(rrsig) != 9 ||
+	    ldns_rr_get_type(dnskey) != LDNS_RR_TYPE_DNSKEY || ldns_rr_rd_count(dnskey) != 4)
+		return kskit_error_set(KSKIT_EVERIFY, "not an RRSIG and a DNSKEY");
+	alg = kskit_alg_by_number(ldns_rdf2native_int8(ldns_rr_rdf(dnskey, 2)));
+	if (!alg || ldns_rdf2native_int8(ldns_rr_rrsig_algorithm(rrsig)) != alg->number)
+		return kskit_error_set(KSKIT_EVERIFY, "algorithm %u",
+				       ldns_rdf2native_int8(ldns_rr_rdf(dnskey, 2)));
+	if (ldns_rdf2native_int16(ldns_rr_rrsig_keytag(rrsig)) != ldns_calc_keytag(dnskey))
+		return kskit_error_set(KSKIT_EVERIFY, "key tag %u is not the DNSKEY's (%u)",
+				       ldns_rdf2native_int16(ldns_rr_rrsig_keytag(rrsig)),
+				       ldns_calc_keytag(dnskey));
+	if (kskit_dnskey_to_pkey(alg, ldns_rdf_data(ldns_rr_rdf(dnskey, 3)),
+				 ldns_rdf_size(ldns_rr_rdf(dnskey, 3)), &pub) != 0)
+		return kskit_error_set(KSKIT_EVERIFY, "DNSKEY %u is not a valid %s key",
+				       ldns_calc_keytag(dnskey), alg->name);
+	ret = kskit_rrsig_data(rrset, rrsig, &data, &len);
+	if (ret == 0)
+		ret = kskit_verify(alg, pub, data, len, ldns_rdf_data(ldns_rr_rdf(rrsig, 8)),
+				   ldns_rdf_size(ldns_rr_rdf(rrsig, 8)));
+	free(data);
+	EVP_PKEY_free(pub);
+	return ret;
 }

@@ -33,4 +33,9 @@ int kskit_rrsig_data(const ldns_rr_list *rrset, const ldns_rr *rrsig, uint8_t **
 int kskit_rrsig_make(const ldns_rr_list *rrset, const struct kskit_rrsig_params *p,
 		     kskit_sign_fn fn, void *ctx, ldns_rr **out);
 
+/* Verify rrsig over rrset with dnskey in software: the key tag and
+ * algorithm must be dnskey's.  Times are not checked (callers do).  0, or
+ * KSKIT_EVERIFY with the reason in the detail. */
+int kskit_rrsig_verify(const ldns_rr_list *rrset, const ldns_rr *rrsig, const ldns_rr *dnskey);
+
 #endif

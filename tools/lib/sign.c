@@ -264,3 +264,8 @@ out:
 	EVP_MD_CTX_free(ctx);
 	return ret;
 }
+
+int kskit_signer_sign_cb(void *ctx, const uint8_t *data, size_t len, uint8_t **sig, size_t *sig_len)
+{
+	return kskit_signer_sign(ctx, data, len, sig, sig_len);
+}

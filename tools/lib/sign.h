@@ -35,6 +35,11 @@ CK_MECHANISM_TYPE kskit_signer_mechanism(const struct kskit_signer *s);
 int kskit_signer_sign(struct kskit_signer *s, const uint8_t *data, size_t len, uint8_t **sig,
 		      size_t *sig_len);
 
+/* kskit_signer_sign() in the shape of kskit_sign_fn (rrsig.h); ctx is the
+ * struct kskit_signer. */
+int kskit_signer_sign_cb(void *ctx, const uint8_t *data, size_t len, uint8_t **sig,
+			 size_t *sig_len);
+
 /* One signature by private key priv over a fixed message, verified in
  * software with pub: proof that the token signs with the key it was
  * given or made.  0, or the signer's error. */

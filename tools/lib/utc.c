@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -155,4 +156,35 @@ void kskit_utc_format(time_t t, enum kskit_utc_style style, char *buf, size_t si
 			 tm.tm_year + 1900);
 		break;
 	}
+}
+
+int kskit_duration_parse(const char *s, unsigned long max, unsigned long *out)
+{
+	static const struct {
+		char unit;
+		unsigned long seconds;
+	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 604800 } };
+	size_t n = s ? strlen(s) : 0, i;
+	unsigned long v = 0, mult = 1;
+
+	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+		if (v > (ULONG_MAX - 9) / 10)
+			return KSKIT_EINVAL;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (i == 0 || n - i > 1)
+		return KSKIT_EINVAL;
+	if (i < n) {
+		size_t u;
+
+		for (u = 0; u < sizeof(units) / sizeof(units[0]) && units[u].unit != s[i]; u++)
+			;
+		if (u == sizeof(units) / sizeof(units[0]))
+			return KSKIT_EINVAL;
+		mult = units[u].seconds;
+	}
+	if (v > max / mult)
+		return KSKIT_EINVAL;
+	*out = v * mult;
+	return 0;
 }

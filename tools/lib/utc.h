@@ -39,6 +39,10 @@ long long kskit_utc_ctime(const char *s, size_t n);
  * 0, or KSKIT_EINVAL. */
 int kskit_utc_parse(const char *s, time_t *t);
 
+/* A duration: seconds, or a number followed by s, m, h, d or w, of at most
+ * max seconds.  0, or KSKIT_EINVAL. */
+int kskit_duration_parse(const char *s, unsigned long max, unsigned long *out);
+
 /* t in style into buf (32 bytes are always enough); "?" when t is out of
  * range. */
 void kskit_utc_format(time_t t, enum kskit_utc_style style, char *buf, size_t size);

@@ -1,0 +1,109 @@
+/* Files the subcommands read and write, and their digests as the ceremony
+ * log shows them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <openssl/sha.h>
+
+#include "cli.h"
+#include "lib/error.h"
+#include "lib/outfile.h"
+#include "lib/pgpwords.h"
+#include "lib/utc.h"
+
+int cli_read_file(const char *path, size_t max, char **text, size_t *len)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t got = 0;
+	int fd, ret = KSKIT_EIO;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return kskit_error_set(KSKIT_EIO, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		ret = kskit_error_set(KSKIT_EIO, "%s: not a regular file", path);
+		goto out;
+	}
+	if ((unsigned long long)st.st_size > max) {
+		ret = kskit_error_set(KSKIT_EIO, "%s: larger than %zu bytes", path, max);
+		goto out;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		ret = KSKIT_ENOMEM;
+		goto out;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = kskit_error_set(KSKIT_EIO, "%s: %s", path,
+					      n ? strerror(errno) : "shorter than it was");
+			goto out;
+		}
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	*text = buf;
+	*len = got;
+	buf = NULL;
+	ret = 0;
+out:
+	free(buf);
+	close(fd);
+	return ret;
+}
+
+int cli_write_file(const char *path, const void *data, size_t len, int secret)
+{
+	struct kskit_outfile *f = NULL;
+	int ret;
+
+	ret = kskit_outfile_open(path, KSKIT_OUT_NO_REPLACE | (secret ? 0 : KSKIT_OUT_PUBLIC), &f);
+	if (ret == 0 && (ret = kskit_write_all(kskit_outfile_fd(f), data, len)) != 0) {
+		kskit_outfile_abort(f);
+		return ret == 1 ? KSKIT_EIO : ret;
+	}
+	if (ret == 0)
+		ret = kskit_outfile_commit(f);
+	return ret;
+}
+
+int cli_print_digest(FILE *out, const char *name, const void *data, size_t len)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	char *words;
+
+	SHA256(data, len, md);
+	words = kskit_pgp_words(md, sizeof(md));
+	if (!words)
+		return KSKIT_ENOMEM;
+	/* lower-case and whole, as sha256sum prints it, to compare by eye */
+	fprintf(out, "%s (%zu bytes)\n  SHA-256   ", name, len);
+	for (size_t i = 0; i < sizeof(md); i++)
+		fprintf(out, "%02x", md[i]);
+	fprintf(out, "\n  PGP words");
+	/* eight words a line, as they are read aloud */
+	for (size_t i = 0, w = 0; words[i]; w++) {
+		size_t n = strcspn(words + i, " ");
+
+		fprintf(out, "%s%.*s", w % 8 ? " " : (w ? "\n            " : " "), (int)n,
+			words + i);
+		i += n + (words[i + n] == ' ');
+	}
+	fputc('\n', out);
+	free(words);
+	return 0;
+}
+
+int cli_duration(const char *s, unsigned long max, unsigned long *out)
+{
+	return kskit_duration_parse(s, max, out) == 0 ? 0 : -1;
+}
