@@ -274,6 +274,7 @@ static int read_ksr(const char *path, int skr, struct kskit_ksr **ksr, char **te
 		ret = kskit_ksr_parse(*text, *len, ksr);
 	if (ret == 0 && (*ksr)->skr != skr) {
 		kskit_ksr_free(*ksr);
+		*ksr = NULL;
 		ret = kskit_error_set(KSKIT_EKSR, "%s is a %s, not a %s", path,
 				      skr ? "request" : "response", skr ? "response" : "request");
 	}
