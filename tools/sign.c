@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -15,12 +17,7 @@
 #include "lib/error.h"
 #include "lib/key.h"
 #include "lib/ksr.h"
-#if __has_include("lib/ksrxml.h")
 #include "lib/ksrxml.h"
-#else
-#define kskit_ksrxml_parse(t, l, k) kskit_error_set(KSKIT_EKSR, "XML: TEMPORARY")
-#define kskit_ksrxml_format(k, t) kskit_error_set(KSKIT_EKSR, "XML: TEMPORARY")
-#endif
 #include "lib/object.h"
 #include "lib/policy.h"
 #include "lib/sign.h"
@@ -432,6 +429,30 @@ static int load_policy(const struct sign_opts *o, int xml, struct kskit_policy *
 	return ret;
 }
 
+/* The XML response's <KSK> policy: the limits kskit held the request to,
+ * and the KSKs' algorithms.  kskit has no publish or retire safety of its
+ * own: they are written as 0. */
+static void ksk_policy(const struct kskit_policy *pol, const struct ksk_slot *slots,
+		       const struct kskit_ksk *ksks, size_t n, struct kskit_ksr_policy *out)
+{
+	*out = (struct kskit_ksr_policy){ .present = 1,
+					  .max_sig_validity = pol->max_validity,
+					  .min_sig_validity = pol->min_validity,
+					  .max_overlap = pol->max_overlap,
+					  .min_overlap = pol->min_overlap };
+	for (size_t i = 0; i < n && out->n_algs < KSKIT_KSR_POLICY_ALGS; i++) {
+		BIGNUM *e = NULL;
+
+		out->algs[out->n_algs].alg = ksks[i].alg->number;
+		out->algs[out->n_algs].size = (unsigned)EVP_PKEY_get_bits(slots[i].pub);
+		if (ksks[i].alg->key_type == CKK_RSA &&
+		    EVP_PKEY_get_bn_param(slots[i].pub, OSSL_PKEY_PARAM_RSA_E, &e) == 1)
+			out->algs[out->n_algs].exponent = BN_get_word(e);
+		BN_free(e);
+		out->n_algs++;
+	}
+}
+
 static int sign(struct cli_token *ct, struct sign_opts *o, const struct kskit_ksr *ksr,
 		const struct kskit_ksr *previous, struct ksk_slot *slots, struct kskit_ksk *ksks)
 {
@@ -462,6 +483,8 @@ static int sign(struct cli_token *ct, struct sign_opts *o, const struct kskit_ks
 	}
 	if (ret == 0)
 		ret = kskit_skr_sign(ksr, ksks, o->n_ksk, &o->params, &plan, &skr);
+	if (ret == 0 && skr->xml)
+		ksk_policy(&pol, slots, ksks, o->n_ksk, &skr->ksk_policy);
 	if (ret == 0)
 		ret = write_response(o, skr);
 	kskit_ksr_free(skr);

@@ -1,5 +1,5 @@
 /* soft.h - what several unit tests share: a software DNSSEC signer (the
- * shape of kskit_sign_fn) and reading a data file.  Included once per test
+ * shape of kskit_sign_fn), reading a data file, parsing a KSR file.  Included once per test
  * program. */
 #ifndef KSKIT_UNIT_SOFT_H
 #define KSKIT_UNIT_SOFT_H
@@ -12,6 +12,7 @@
 
 #include "unit.h"
 #include "lib/alg.h"
+#include "lib/ksr.h"
 
 struct soft {
 	const struct kskit_alg *alg;
@@ -19,7 +20,8 @@ struct soft {
 };
 
 /* Sign in DNSSEC wire format (ECDSA: r || s). */
-static int soft_sign(void *ctx, const uint8_t *data, size_t len, uint8_t **sig, size_t *sig_len)
+__attribute__((unused)) static int soft_sign(void *ctx, const uint8_t *data, size_t len,
+					     uint8_t **sig, size_t *sig_len)
 {
 	struct soft *s = ctx;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
@@ -48,7 +50,7 @@ static int soft_sign(void *ctx, const uint8_t *data, size_t len, uint8_t **sig, 
 }
 
 /* UNIT_DATA/name, NUL-terminated (*len without the NUL); free(). */
-static char *slurp(const char *name, size_t *len)
+__attribute__((unused)) static char *slurp(const char *name, size_t *len)
 {
 	char path[512], *buf;
 	FILE *f;
@@ -68,6 +70,18 @@ static char *slurp(const char *name, size_t *len)
 	buf[n] = '\0';
 	*len = (size_t)n;
 	return buf;
+}
+
+/* UNIT_DATA/name parsed as a KSR or SKR in text form. */
+__attribute__((unused)) static struct kskit_ksr *ksr_file(const char *name)
+{
+	struct kskit_ksr *ksr = NULL;
+	size_t len;
+	char *text = slurp(name, &len);
+
+	assert_int_equal(kskit_ksr_parse(text, len, &ksr), 0);
+	free(text);
+	return ksr;
 }
 
 #endif

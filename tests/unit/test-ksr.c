@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "unit.h"
+#include "soft.h"
 #include "lib/error.h"
 #include "lib/ksr.h"
 
@@ -14,36 +14,12 @@
 	"example.com. 3600 DNSKEY 256 3 13 k8qlohvpyexHe6++5vY3++BljOqRksK326xhu30fu4PY1hS9tHkpzV5VHGGIhcJQPKil9KIGb3qKtY8EWVM2pg==\n"
 #define KSR_TAIL ";; KeySigningRequest 1.0 generated at 2026-11-22T07:01:09Z by Knot DNS 3.2.6\n"
 
-static char *slurp(const char *name, size_t *len)
-{
-	char path[512], *buf;
-	FILE *f;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/ksr/%s", UNIT_DATA, name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	buf = malloc((size_t)n);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 static struct kskit_ksr *parse_file(const char *name)
 {
-	struct kskit_ksr *ksr = NULL;
-	size_t len;
-	char *text = slurp(name, &len);
+	char path[256];
 
-	assert_int_equal(kskit_ksr_parse(text, len, &ksr), 0);
-	free(text);
-	return ksr;
+	snprintf(path, sizeof(path), "ksr/%s", name);
+	return ksr_file(path);
 }
 
 static void assert_same(const struct kskit_ksr *a, const struct kskit_ksr *b)

@@ -26,17 +26,6 @@ struct fixture {
 	int on_token_result;
 };
 
-static struct kskit_ksr *parse_file(const char *name)
-{
-	struct kskit_ksr *ksr = NULL;
-	size_t len;
-	char *text = slurp(name, &len);
-
-	assert_int_equal(kskit_ksr_parse(text, len, &ksr), 0);
-	free(text);
-	return ksr;
-}
-
 static int on_token(void *ctx, const ldns_rr *dnskey)
 {
 	(void)dnskey;
@@ -50,8 +39,8 @@ static int setup(void **state)
 						      .backdate = 5400 };
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	f->ksr = parse_file("ksr/knot-3.2.6.ksr");
-	f->skr = parse_file("ksr/knot-3.2.6.skr");
+	f->ksr = ksr_file("ksr/knot-3.2.6.ksr");
+	f->skr = ksr_file("ksr/knot-3.2.6.skr");
 	f->soft.alg = kskit_alg_by_number(13);
 	f->soft.key = kskit_pkey_generate(f->soft.alg, 0);
 	assert_int_equal(

@@ -16,17 +16,6 @@
 
 #define DAY 86400
 
-static struct kskit_ksr *parse_file(const char *name)
-{
-	struct kskit_ksr *ksr = NULL;
-	size_t len;
-	char *text = slurp(name, &len);
-
-	assert_int_equal(kskit_ksr_parse(text, len, &ksr), 0);
-	free(text);
-	return ksr;
-}
-
 /* Knot's defaults: rrsig-lifetime 14 days, refresh 1 h propagation delay +
  * 1 h TTL, inception 90 minutes back. */
 static const struct kskit_skr_params knot = {
@@ -65,8 +54,8 @@ static uint32_t rrsig_time(const ldns_rr *rrsig, size_t field)
 
 static void plan_matches_knot(void **state)
 {
-	struct kskit_ksr *ksr = parse_file("ksr/knot-3.2.6.ksr");
-	struct kskit_ksr *want = parse_file("ksr/knot-3.2.6.skr");
+	struct kskit_ksr *ksr = ksr_file("ksr/knot-3.2.6.ksr");
+	struct kskit_ksr *want = ksr_file("ksr/knot-3.2.6.skr");
 	struct kskit_skr_plan plan = { 0 };
 	struct ksk x;
 
@@ -125,7 +114,7 @@ static size_t verify_bundle(const struct kskit_ksr_bundle *b, time_t t)
 
 static void response_verifies_with_ldns(void **state)
 {
-	struct kskit_ksr *ksr = parse_file("ksr/knot-3.2.6.ksr"), *skr = NULL, *back = NULL;
+	struct kskit_ksr *ksr = ksr_file("ksr/knot-3.2.6.ksr"), *skr = NULL, *back = NULL;
 	struct kskit_skr_params p = knot;
 	struct kskit_skr_plan plan = { 0 };
 	char *text = NULL;
@@ -171,7 +160,7 @@ static void response_verifies_with_ldns(void **state)
  * the new one is published from t0 and signs from t1. */
 static void rollover_with_revocation(void **state)
 {
-	struct kskit_ksr *ksr = parse_file("ksr/knot-3.2.6.ksr"), *skr = NULL;
+	struct kskit_ksr *ksr = ksr_file("ksr/knot-3.2.6.ksr"), *skr = NULL;
 	struct kskit_skr_plan plan = { 0 };
 	struct ksk x[2];
 	struct kskit_ksk k[2];
@@ -240,7 +229,7 @@ static int bad_sign(void *ctx, const uint8_t *data, size_t len, uint8_t **sig, s
 
 static void bad_signature_and_bad_plans_are_refused(void **state)
 {
-	struct kskit_ksr *ksr = parse_file("ksr/knot-3.2.6.ksr"), *skr = NULL;
+	struct kskit_ksr *ksr = ksr_file("ksr/knot-3.2.6.ksr"), *skr = NULL;
 	struct kskit_skr_plan plan = { 0 };
 	struct kskit_skr_params p = knot;
 	struct ksk x;
