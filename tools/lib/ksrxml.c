@@ -324,15 +324,6 @@ static int base64_ok(const char *s)
 	return 1;
 }
 
-/* One record from its presentation text; rejected text is an error in the
- * element what. */
-static int make_rr(const char *text, const char *what, ldns_rr **out)
-{
-	if (ldns_rr_new_frm_str(out, text, 0, NULL, NULL) != LDNS_STATUS_OK)
-		return bad(what, "not a valid record");
-	return 0;
-}
-
 struct bundle_parse {
 	const char *zone; /* presentation form */
 	struct kskit_ksr_bundle *b;
@@ -362,12 +353,35 @@ nomem:
 	return KSKIT_ENOMEM;
 }
 
+/* The record of presentation text (an error in element what when it is
+ * rejected) added to the bundle with key identifier id; *rr (may be NULL)
+ * points to it, the bundle's now. */
+static int add_text(struct bundle_parse *bp, const char *text, const char *what, const char *id,
+		    const ldns_rr **rr)
+{
+	ldns_rr *new = NULL;
+	char *copy;
+	int ret;
+
+	if (ldns_rr_new_frm_str(&new, text, 0, NULL, NULL) != LDNS_STATUS_OK)
+		return bad(what, "not a valid record");
+	copy = strdup(id);
+	if (!copy) {
+		ldns_rr_free(new);
+		return KSKIT_ENOMEM;
+	}
+	ret = add_record(bp, new, copy);
+	if (ret == 0 && rr)
+		*rr = new;
+	return ret;
+}
+
 static int parse_key(struct bundle_parse *bp, xmlNode *n)
 {
 	struct walk w = children(n);
 	unsigned long tag, ttl, flags, proto, alg;
-	char *id = NULL, *key = NULL, *text = NULL, *copy = NULL;
-	ldns_rr *rr = NULL;
+	char *id = NULL, *key = NULL, *text = NULL;
+	const ldns_rr *rr = NULL;
 	int ret;
 
 	ret = attr(n, "keyIdentifier", 0, &id);
@@ -395,20 +409,13 @@ static int parse_key(struct bundle_parse *bp, xmlNode *n)
 		ret = KSKIT_ENOMEM;
 	}
 	if (ret == 0)
-		ret = make_rr(text, "Key", &rr);
+		ret = add_text(bp, text, "Key", id, &rr);
 	if (ret == 0 && ldns_calc_keytag(rr) != tag) {
 		kskit_error_set(KSKIT_EKSR,
 				"<Key keyIdentifier=\"%.60s\">: keyTag %lu, the key's is %u", id,
 				tag, ldns_calc_keytag(rr));
 		ret = KSKIT_EKSR;
 	}
-	if (ret == 0 && !(copy = strdup(id)))
-		ret = KSKIT_ENOMEM;
-	if (ret == 0) {
-		ret = add_record(bp, rr, copy);
-		rr = NULL;
-	}
-	ldns_rr_free(rr);
 	free(text);
 	xmlFree(key);
 	xmlFree(id);
@@ -420,10 +427,9 @@ static int parse_signature(struct bundle_parse *bp, xmlNode *n, const ldns_rdf *
 	struct walk w = children(n);
 	unsigned long ttl, alg, labels, orig, tag;
 	time_t exp = 0, inc = 0;
-	char *id = NULL, *type = NULL, *signer = NULL, *sig = NULL, *text = NULL, *copy = NULL;
+	char *id = NULL, *type = NULL, *signer = NULL, *sig = NULL, *text = NULL;
 	char e[32], i[32];
 	ldns_rdf *name = NULL;
-	ldns_rr *rr = NULL;
 	int ret;
 
 	ret = attr(n, "keyIdentifier", 0, &id);
@@ -466,14 +472,7 @@ static int parse_signature(struct bundle_parse *bp, xmlNode *n, const ldns_rdf *
 		}
 	}
 	if (ret == 0)
-		ret = make_rr(text, "Signature", &rr);
-	if (ret == 0 && !(copy = strdup(id)))
-		ret = KSKIT_ENOMEM;
-	if (ret == 0) {
-		ret = add_record(bp, rr, copy);
-		rr = NULL;
-	}
-	ldns_rr_free(rr);
+		ret = add_text(bp, text, "Signature", id, NULL);
 	ldns_rdf_deep_free(name);
 	free(text);
 	xmlFree(sig);
