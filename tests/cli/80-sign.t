@@ -141,6 +141,31 @@ run "$KSKIT" sign --now "$NOW" --ksk "$KEY" --output "$WORK/refused.skr" "$URI" 
 [ "$RC" -eq 1 ] && [ ! -e "$WORK/refused.skr" ]
 check $? "without --yes and without a terminal to type yes on, nothing is signed"
 err_has "canceled.*no terminal" "no terminal: says so"
+# The operator at a terminal: the table comes before the question, and
+# only "yes" signs.  expect types on a pseudo-terminal.
+for answer in no yes; do
+	rm -f "$WORK/typed.skr"
+	# shellcheck disable=SC2016 # expect's $
+	KSKIT_ARGS="--now $NOW --ksk $KEY --output $WORK/typed.skr $URI $KNOT" expect -c '
+	set timeout 30
+	eval spawn $env(KSKIT) sign $env(KSKIT_ARGS)
+	expect -re " 1  2026-11-22T05:31:09Z.*Type yes to sign these bundles: " {
+		send "'"$answer"'\r" } timeout { exit 99 }
+	expect eof
+	lassign [wait] pid spawnid oserr status
+	exit $status' >"$WORK/expect.log" 2>&1
+	RC=$?
+	# shellcheck disable=SC2034 # OUT and ERR are what _report prints
+	OUT=$(cat "$WORK/expect.log") ERR=
+	if [ "$answer" = yes ]; then
+		[ "$RC" -eq 0 ] && [ -s "$WORK/typed.skr" ]
+	else
+		[ "$RC" -eq 1 ] && [ ! -e "$WORK/typed.skr" ] &&
+			grep -q "typed text does not match" "$WORK/expect.log"
+	fi
+	check $? "at a terminal, the table, then \"$answer\" typed: $([ "$answer" = yes ] && echo signed || echo nothing signed)"
+done
+
 mkdir "$WORK/full"
 if mount -t tmpfs -o size=16k tmpfs "$WORK/full" 2>/dev/null; then
 	dd if=/dev/zero of="$WORK/full/filler" bs=1k count=16 2>/dev/null
