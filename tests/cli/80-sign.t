@@ -24,6 +24,7 @@ rc_is 0 "kskit keygen: an ECDSAP256SHA256 KSK for example.com" "$KSKIT" keygen -
 KEY=$(ls "$WORK"/Kexample.com.+013+*.key)
 TAG=${KEY##*+}
 TAG=${TAG%.key}
+TAG=$(printf "%s\n" "$TAG" | sed "s/^0*\(.\)/\1/") # the file name pads the tag to 5 digits
 # a second, RSA KSK that is not in any request's way
 rc_is 0 "kskit keygen: an RSASHA256 KSK too" "$KSKIT" keygen --zone example.com \
 	--algorithm RSASHA256 --output-dir "$WORK" "$URI"
