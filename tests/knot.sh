@@ -512,3 +512,34 @@ knot_flip_rrsig() {
 	{ print }
 	END { if (!done) exit 1 }' "$1" >"$2"
 }
+
+# For tests (they need lib.sh's _report, $RC, $OUT and $ERR):
+# fn_run FUNCTION ARGS...: run a shell function of knot.sh in this shell (a
+# knotd it starts stays this shell's child, for knot_stop), like run: the
+# last run's $RC, $OUT, $ERR.
+fn_run() {
+	_fo=$(mktemp) _fe=$(mktemp)
+	"$@" </dev/null >"$_fo" 2>"$_fe"
+	RC=$?
+	# shellcheck disable=SC2034 # OUT and ERR are for lib.sh's out_has, err_has and _report
+	OUT=$(cat "$_fo") ERR=$(cat "$_fe")
+	rm -f "$_fo" "$_fe"
+}
+
+# fn_ok DESC FUNCTION ARGS...: rc_is 0 for a shell function.
+fn_ok() {
+	_fd=$1
+	shift
+	fn_run "$@"
+	[ "$RC" -eq 0 ]
+	_report $? "$_fd"
+}
+
+# fn_fails DESC FUNCTION ARGS...: the function fails.
+fn_fails() {
+	_fd=$1
+	shift
+	fn_run "$@"
+	[ "$RC" -ne 0 ]
+	_report $? "$_fd"
+}

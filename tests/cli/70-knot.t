@@ -22,34 +22,6 @@ D=$WORK/zone
 B=$WORK/forged
 trap 'knot_stop "$D"; knot_stop "$B"; rm -rf "$WORK"; standin_stop' EXIT
 
-# fn_run FUNCTION ARGS...: run a shell function of knot.sh in this shell (a
-# knotd it starts stays this shell's child, for knot_stop), like run: the
-# last run's $RC, $OUT, $ERR.
-fn_run() {
-	"$@" </dev/null >"$WORK/fn.out" 2>"$WORK/fn.err"
-	RC=$?
-	# shellcheck disable=SC2034 # ERR is for lib.sh's err_has and _report
-	OUT=$(cat "$WORK/fn.out") ERR=$(cat "$WORK/fn.err")
-}
-
-# fn_ok DESC FUNCTION ARGS...: rc_is 0 for a shell function.
-fn_ok() {
-	_fd=$1
-	shift
-	fn_run "$@"
-	[ "$RC" -eq 0 ]
-	_report $? "$_fd"
-}
-
-# fn_fails DESC FUNCTION ARGS...: the function fails.
-fn_fails() {
-	_fd=$1
-	shift
-	fn_run "$@"
-	[ "$RC" -ne 0 ]
-	_report $? "$_fd"
-}
-
 rc_is 0 "a SoftHSM token for the KSK" \
 	softhsm2-util --init-token --free --label "$LABEL" --so-pin 12345678 --pin "$KSKIT_PIN"
 
