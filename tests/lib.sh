@@ -55,6 +55,26 @@ err_has() {
 	_report $? "$2"
 }
 
+# full_disk DESC CMD...: run CMD, which writes into $WORK/full, on a full
+# file system (a 16 KiB tmpfs, filled up): it must exit 1, say "No space
+# left on device" and leave nothing behind.  Skipped where no tmpfs can be
+# mounted; the caller's EXIT trap unmounts $WORK/full.
+full_disk() {
+	_fdd=$1
+	shift
+	mkdir -p "$WORK/full"
+	if ! mount -t tmpfs -o size=16k tmpfs "$WORK/full" 2>/dev/null; then
+		check 0 "# SKIP $_fdd: cannot mount a tmpfs here"
+		return 0
+	fi
+	dd if=/dev/zero of="$WORK/full/filler" bs=1k count=16 2>/dev/null
+	run "$@"
+	[ "$RC" -eq 1 ] && [ "$(ls -A "$WORK/full")" = filler ]
+	_report $? "$_fdd: exit 1, nothing left behind"
+	err_has "No space left on device" "$_fdd: says so"
+	umount "$WORK/full"
+}
+
 # err_one_line DESC: kskit wrote exactly one line to stderr (a module's
 # own diagnostics, like tpm2-pkcs11's "ERROR:" lines, are not kskit's).
 err_one_line() {

@@ -10,6 +10,7 @@
 #include <openssl/sha.h>
 
 #include "cli.h"
+#include "lib/dnskey.h"
 #include "lib/error.h"
 #include "lib/outfile.h"
 #include "lib/pgpwords.h"
@@ -106,4 +107,30 @@ int cli_print_digest(FILE *out, const char *name, const void *data, size_t len)
 int cli_duration(const char *s, unsigned long max, unsigned long *out)
 {
 	return kskit_duration_parse(s, max, out) == 0 ? 0 : -1;
+}
+
+int cli_read_dnskey(const char *path, uint16_t flags, ldns_rr **out)
+{
+	FILE *f = fopen(path, "r");
+	ldns_rr *rr = NULL;
+	ldns_status st = LDNS_STATUS_SYNTAX_EMPTY;
+	int line = 0;
+
+	if (!f)
+		return kskit_error_set(KSKIT_EKEYFILE, "%s: cannot open", path);
+	while (!feof(f) && (st == LDNS_STATUS_SYNTAX_EMPTY || st == LDNS_STATUS_SYNTAX_TTL ||
+			    st == LDNS_STATUS_SYNTAX_ORIGIN))
+		st = ldns_rr_new_frm_fp_l(&rr, f, NULL, NULL, NULL, &line);
+	fclose(f);
+	if (st != LDNS_STATUS_OK || ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY) {
+		ldns_rr_free(rr);
+		return kskit_error_set(KSKIT_EKEYFILE, "%s: no DNSKEY record", path);
+	}
+	if (ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) != flags) {
+		ldns_rr_free(rr);
+		return kskit_error_set(KSKIT_EKEYFILE, "%s: not a %s (flags %u)", path,
+				       flags == KSKIT_DNSKEY_KSK ? "KSK" : "ZSK", flags);
+	}
+	*out = rr;
+	return 0;
 }

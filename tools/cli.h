@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdint.h>
 
+#include <ldns/ldns.h>
 #include <p11-kit/pkcs11.h>
 
 #include "lib/p11.h"
@@ -80,6 +81,11 @@ int cli_write_file(const char *path, const void *data, size_t len, int secret);
 /* Print name, size, SHA-256 in hex and as PGP words to out, as the
  * ceremony log records every file. */
 int cli_print_digest(FILE *out, const char *name, const void *data, size_t len);
+
+/* The DNSKEY of a BIND K*.key file (comment lines, then one DNSKEY),
+ * whose flags must be flags (KSKIT_DNSKEY_KSK or _ZSK).  0 or
+ * KSKIT_EKEYFILE.  Free *out with ldns_rr_free(). */
+int cli_read_dnskey(const char *path, uint16_t flags, ldns_rr **out);
 
 /* A duration: seconds, or a number with s, m, h, d or w; at most max
  * seconds.  0 or -1. */

@@ -10,6 +10,7 @@ int cmd_token_import(int argc, char **argv);
 int cmd_token_test(int argc, char **argv);
 int cmd_rng(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_ksr(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_digest(int argc, char **argv);
 

@@ -26,6 +26,7 @@ static const struct cli_cmd commands[] = {
 	  "acceptance test of a token for DNSSEC: sign, verify, rate, RNG" },
 	{ NULL, "keygen", cmd_keygen,
 	  "a KSK on the token, or a ZSK from its randomness, with DS and key files" },
+	{ NULL, "ksr", cmd_ksr, "a Key Signing Request for ZSKs made here, on a schedule" },
 	{ NULL, "sign", cmd_sign, "sign a Key Signing Request: the Signed Key Response" },
 	{ NULL, "digest", cmd_digest, "SHA-256 of files in hex and as PGP words" },
 	{ NULL, "rng", cmd_rng, "pump a token's random numbers into the kernel or a file" },

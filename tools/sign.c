@@ -91,34 +91,6 @@ struct ksk_slot {
 	unsigned char *label;
 };
 
-/* The DNSKEY of a BIND .key file: comments, then one DNSKEY with the SEP
- * flag. */
-static int read_key_file(const char *path, ldns_rr **out)
-{
-	FILE *f = fopen(path, "r");
-	ldns_rr *rr = NULL;
-	ldns_status st = LDNS_STATUS_SYNTAX_EMPTY;
-	int line = 0;
-
-	if (!f)
-		return kskit_error_set(KSKIT_EKEYFILE, "%s: cannot open", path);
-	while (!feof(f) && (st == LDNS_STATUS_SYNTAX_EMPTY || st == LDNS_STATUS_SYNTAX_TTL ||
-			    st == LDNS_STATUS_SYNTAX_ORIGIN))
-		st = ldns_rr_new_frm_fp_l(&rr, f, NULL, NULL, NULL, &line);
-	fclose(f);
-	if (st != LDNS_STATUS_OK || ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY) {
-		ldns_rr_free(rr);
-		return kskit_error_set(KSKIT_EKEYFILE, "%s: no DNSKEY record", path);
-	}
-	if ((ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) &
-	     (LDNS_KEY_SEP_KEY | LDNS_KEY_REVOKE_KEY)) != LDNS_KEY_SEP_KEY) {
-		ldns_rr_free(rr);
-		return kskit_error_set(KSKIT_EKEYFILE, "%s: not a KSK (flags 257)", path);
-	}
-	*out = rr;
-	return 0;
-}
-
 /* KEY[,TIMER=TIME|,publish-only|,revoked]... into k's timers and s. */
 static int parse_ksk(char *spec, struct kskit_ksk *k, struct ksk_slot *s)
 {
@@ -134,7 +106,7 @@ static int parse_ksk(char *spec, struct kskit_ksk *k, struct ksk_slot *s)
 	if (cli_number(key, 0, 65535, &tag) == 0) {
 		s->tag = (uint16_t)tag;
 	} else {
-		ret = read_key_file(key, &s->file_key);
+		ret = cli_read_dnskey(key, KSKIT_DNSKEY_KSK, &s->file_key);
 		if (ret)
 			return cli_fail("--ksk", ret);
 		s->tag = ldns_calc_keytag(s->file_key);

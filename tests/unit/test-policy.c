@@ -18,7 +18,7 @@
 
 struct fixture {
 	struct kskit_ksr *ksr, *skr;
-	struct soft soft;
+	struct kskit_soft_key soft;
 	ldns_rr *dnskey;
 	struct kskit_ksk ksk;
 	struct kskit_skr_plan plan;
@@ -46,7 +46,7 @@ static int setup(void **state)
 	assert_int_equal(
 		kskit_dnskey_rr("example.com.", 0, f->soft.key, f->soft.alg, 257, &f->dnskey), 0);
 	f->ksk = (struct kskit_ksk){
-		.dnskey = f->dnskey, .alg = f->soft.alg, .sign = soft_sign, .ctx = &f->soft
+		.dnskey = f->dnskey, .alg = f->soft.alg, .sign = kskit_soft_sign, .ctx = &f->soft
 	};
 	kskit_ksk_always(&f->ksk);
 	assert_int_equal(kskit_skr_plan(f->ksr, &f->ksk, 1, &knot, &f->plan), 0);

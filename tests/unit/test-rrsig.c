@@ -20,7 +20,7 @@ static void every_algorithm_verifies_with_ldns(void **state)
 
 	(void)state;
 	for (size_t i = 0; kskit_alg_at(i); i++) {
-		struct soft ksk = { kskit_alg_at(i), NULL };
+		struct kskit_soft_key ksk = { kskit_alg_at(i), NULL };
 		EVP_PKEY *zsk = kskit_pkey_generate(ksk.alg, 0);
 		ldns_rr *k = NULL, *z = NULL, *sig = NULL;
 		ldns_rr_list *rrset = ldns_rr_list_new(), *keys = ldns_rr_list_new();
@@ -36,7 +36,7 @@ static void every_algorithm_verifies_with_ldns(void **state)
 		assert_int_equal(kskit_dnskey_keytag(ksk.key, ksk.alg, 257, &tag), 0);
 		struct kskit_rrsig_params p = { ksk.alg, tag, ldns_rr_owner(k),
 						(uint32_t)now - 3600, (uint32_t)now + 86400 };
-		assert_int_equal(kskit_rrsig_make(rrset, &p, soft_sign, &ksk, &sig), 0);
+		assert_int_equal(kskit_rrsig_make(rrset, &p, kskit_soft_sign, &ksk, &sig), 0);
 		assert_int_equal(ldns_verify_rrsig_keylist_time(rrset, sig, keys, now, NULL),
 				 LDNS_STATUS_OK);
 		/* A different TTL on the wire does not matter (the original TTL is
@@ -59,7 +59,7 @@ static void every_algorithm_verifies_with_ldns(void **state)
 static void mixed_rrset_refused(void **state)
 {
 	const struct kskit_alg *alg = kskit_alg_by_number(13);
-	struct soft s = { alg, kskit_pkey_generate(alg, 0) };
+	struct kskit_soft_key s = { alg, kskit_pkey_generate(alg, 0) };
 	ldns_rr *a = NULL, *b = NULL, *sig = NULL;
 	ldns_rr_list *rrset = ldns_rr_list_new();
 
@@ -69,7 +69,7 @@ static void mixed_rrset_refused(void **state)
 	ldns_rr_list_push_rr(rrset, a);
 	ldns_rr_list_push_rr(rrset, b);
 	struct kskit_rrsig_params p = { alg, 1, ldns_rr_owner(a), 0, 1 };
-	assert_int_equal(kskit_rrsig_make(rrset, &p, soft_sign, &s, &sig), KSKIT_EINVAL);
+	assert_int_equal(kskit_rrsig_make(rrset, &p, kskit_soft_sign, &s, &sig), KSKIT_EINVAL);
 	assert_null(sig);
 	ldns_rr_list_deep_free(rrset);
 	EVP_PKEY_free(s.key);

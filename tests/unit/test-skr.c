@@ -23,7 +23,7 @@ static const struct kskit_skr_params knot = {
 };
 
 struct ksk {
-	struct soft soft;
+	struct kskit_soft_key soft;
 	ldns_rr *dnskey;
 	struct kskit_ksk k;
 };
@@ -36,7 +36,7 @@ static void ksk_new(struct ksk *x, unsigned alg)
 	assert_int_equal(
 		kskit_dnskey_rr("example.com.", 0, x->soft.key, x->soft.alg, 257, &x->dnskey), 0);
 	x->k = (struct kskit_ksk){
-		.dnskey = x->dnskey, .alg = x->soft.alg, .sign = soft_sign, .ctx = &x->soft
+		.dnskey = x->dnskey, .alg = x->soft.alg, .sign = kskit_soft_sign, .ctx = &x->soft
 	};
 	kskit_ksk_always(&x->k);
 }
@@ -221,7 +221,7 @@ static void rollover_with_revocation(void **state)
 
 static int bad_sign(void *ctx, const uint8_t *data, size_t len, uint8_t **sig, size_t *sig_len)
 {
-	int ret = soft_sign(ctx, data, len, sig, sig_len);
+	int ret = kskit_soft_sign(ctx, data, len, sig, sig_len);
 
 	(*sig)[*sig_len / 2] ^= 0x01;
 	return ret;

@@ -1,23 +1,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/rand.h>
+#include <ctype.h>
 
 #include "anchor.h"
-
-/* A random (version 4) UUID, the TrustAnchor id RFC 7958 asks for. */
-static void uuid4(char out[37])
-{
-	unsigned char b[16];
-
-	if (RAND_bytes(b, sizeof(b)) != 1)
-		memset(b, 0, sizeof(b));
-	b[6] = (b[6] & 0x0f) | 0x40;
-	b[8] = (b[8] & 0x3f) | 0x80;
-	snprintf(out, 37, "%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X%02X%02X",
-		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-		 b[13], b[14], b[15]);
-}
+#include "uuid.h"
 
 char *kskit_anchor_xml(ldns_rr *const *ds, size_t n, const char *key_id, const char *source,
 		       time_t valid_from)
@@ -25,9 +12,10 @@ char *kskit_anchor_xml(ldns_rr *const *ds, size_t n, const char *key_id, const c
 	char id[37], from[32], *zone = NULL, *xml = NULL, *more;
 	struct tm tm;
 
-	if (n == 0 || !(zone = ldns_rdf2str(ldns_rr_owner(ds[0]))))
+	if (n == 0 || kskit_uuid4(id) != 0 || !(zone = ldns_rdf2str(ldns_rr_owner(ds[0]))))
 		return NULL;
-	uuid4(id);
+	for (char *c = id; *c; c++) /* upper case, as IANA's root-anchors.xml */
+		*c = (char)toupper((unsigned char)*c);
 	gmtime_r(&valid_from, &tm);
 	strftime(from, sizeof(from), "%Y-%m-%dT%H:%M:%S+00:00", &tm);
 	if (asprintf(&xml,
