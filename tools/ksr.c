@@ -191,17 +191,14 @@ static int parse_range(const char *r, size_t *first, size_t *last)
  * the key of dnskey. */
 static int read_private(const char *path, const ldns_rr *dnskey, struct kskit_soft_key *k)
 {
-	size_t n = strlen(path);
-	char *priv = malloc(n + 4);
+	char *priv = NULL;
 	uint8_t *pub = NULL;
 	size_t len = 0;
 	const ldns_rdf *want = ldns_rr_rdf(dnskey, 3);
 	int ret;
 
-	if (!priv)
+	if (asprintf(&priv, "%.*s.private", (int)(strlen(path) - 4), path) < 0)
 		return KSKIT_ENOMEM;
-	memcpy(priv, path, n - 4);
-	strcpy(priv + n - 4, ".private");
 	ret = kskit_keyfile_read(priv, NULL, NULL, &k->key, &k->alg);
 	if (ret == KSKIT_EIO)
 		ret = kskit_error_set(KSKIT_EKEYFILE,
