@@ -12,6 +12,8 @@
 #include "cli.h"
 #include "lib/dnskey.h"
 #include "lib/error.h"
+#include "lib/ksr.h"
+#include "lib/ksrxml.h"
 #include "lib/outfile.h"
 #include "lib/pgpwords.h"
 #include "lib/utc.h"
@@ -77,20 +79,27 @@ int cli_write_file(const char *path, const void *data, size_t len, int secret)
 	return ret;
 }
 
+void cli_sha256_hex(const void *data, size_t len, char hex[65])
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+
+	SHA256(data, len, md);
+	for (size_t i = 0; i < sizeof(md); i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
 int cli_print_digest(FILE *out, const char *name, const void *data, size_t len)
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
-	char *words;
+	char *words, hex[65];
 
 	SHA256(data, len, md);
 	words = kskit_pgp_words(md, sizeof(md));
 	if (!words)
 		return KSKIT_ENOMEM;
+	cli_sha256_hex(data, len, hex);
 	/* lower-case and whole, as sha256sum prints it, to compare by eye */
-	fprintf(out, "%s (%zu bytes)\n  SHA-256   ", name, len);
-	for (size_t i = 0; i < sizeof(md); i++)
-		fprintf(out, "%02x", md[i]);
-	fprintf(out, "\n  PGP words");
+	fprintf(out, "%s (%zu bytes)\n  SHA-256   %s\n  PGP words", name, len, hex);
 	/* eight words a line, as they are read aloud */
 	for (size_t i = 0, w = 0; words[i]; w++) {
 		size_t n = strcspn(words + i, " ");
@@ -109,7 +118,9 @@ int cli_duration(const char *s, unsigned long max, unsigned long *out)
 	return kskit_duration_parse(s, max, out) == 0 ? 0 : -1;
 }
 
-int cli_read_dnskey(const char *path, uint16_t flags, ldns_rr **out)
+/* The first record of a master file (comment lines first), or
+ * KSKIT_EKEYFILE saying there is no record of what. */
+static int first_record(const char *path, const char *what, ldns_rr **out)
 {
 	FILE *f = fopen(path, "r");
 	ldns_rr *rr = NULL;
@@ -122,15 +133,68 @@ int cli_read_dnskey(const char *path, uint16_t flags, ldns_rr **out)
 			    st == LDNS_STATUS_SYNTAX_ORIGIN))
 		st = ldns_rr_new_frm_fp_l(&rr, f, NULL, NULL, NULL, &line);
 	fclose(f);
-	if (st != LDNS_STATUS_OK || ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY) {
+	if (st != LDNS_STATUS_OK) {
 		ldns_rr_free(rr);
-		return kskit_error_set(KSKIT_EKEYFILE, "%s: no DNSKEY record", path);
-	}
-	if (ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) != flags) {
-		ldns_rr_free(rr);
-		return kskit_error_set(KSKIT_EKEYFILE, "%s: not a %s (flags %u)", path,
-				       flags == KSKIT_DNSKEY_KSK ? "KSK" : "ZSK", flags);
+		return kskit_error_set(KSKIT_EKEYFILE, "%s: no %s record", path, what);
 	}
 	*out = rr;
 	return 0;
+}
+
+int cli_read_dnskey(const char *path, uint16_t flags, ldns_rr **out)
+{
+	ldns_rr *rr = NULL;
+	int ret = first_record(path, "DNSKEY", &rr);
+
+	if (ret == 0 && ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY)
+		ret = kskit_error_set(KSKIT_EKEYFILE, "%s: no DNSKEY record", path);
+	else if (ret == 0 && ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) != flags)
+		ret = kskit_error_set(KSKIT_EKEYFILE, "%s: not a %s (flags %u)", path,
+				      flags == KSKIT_DNSKEY_KSK ? "KSK" : "ZSK", flags);
+	if (ret) {
+		ldns_rr_free(rr);
+		return ret;
+	}
+	*out = rr;
+	return 0;
+}
+
+int cli_read_anchor(const char *path, ldns_rr **out)
+{
+	ldns_rr *rr = NULL;
+	int ret = first_record(path, "DS or DNSKEY", &rr);
+
+	if (ret == 0 && ldns_rr_get_type(rr) != LDNS_RR_TYPE_DS &&
+	    (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY ||
+	     ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) != KSKIT_DNSKEY_KSK))
+		ret = kskit_error_set(KSKIT_EKEYFILE, "%s: neither a DS nor a KSK's DNSKEY", path);
+	if (ret) {
+		ldns_rr_free(rr);
+		return ret;
+	}
+	*out = rr;
+	return 0;
+}
+
+/* A request (skr 0) or a response (skr 1) in any form. */
+int cli_read_ksr(const char *path, int skr, struct kskit_ksr **ksr, char **text, size_t *len)
+{
+	size_t i = 0;
+	int ret = cli_read_file(path, CLI_KSR_MAX, text, len);
+
+	if (ret)
+		return ret;
+	while (i < *len && strchr(" \t\r\n", (*text)[i]))
+		i++;
+	if (i < *len && (*text)[i] == '<')
+		ret = kskit_ksrxml_parse(*text, *len, ksr);
+	else
+		ret = kskit_ksr_parse(*text, *len, ksr);
+	if (ret == 0 && (*ksr)->skr != skr) {
+		kskit_ksr_free(*ksr);
+		*ksr = NULL;
+		ret = kskit_error_set(KSKIT_EKSR, "%s is a %s, not a %s", path,
+				      skr ? "request" : "response", skr ? "response" : "request");
+	}
+	return ret;
 }

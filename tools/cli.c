@@ -342,3 +342,23 @@ int cli_random(struct cli_token *ct, uint8_t *buf, size_t n)
 	}
 	return ret;
 }
+
+int cli_pem_passphrase(char *buf, int size, int rwflag, void *arg)
+{
+	const char *path = arg;
+	char what[300], *pass = NULL;
+	size_t len;
+
+	(void)rwflag;
+	snprintf(what, sizeof(what), "Passphrase for %s", path);
+	if (cli_get_pin(what, NULL, "KSKIT_KEY_PASSPHRASE", 0, &pass) != 0)
+		return -1;
+	len = strlen(pass);
+	if (len >= (size_t)size) {
+		kskit_secret_free(pass);
+		return -1;
+	}
+	memcpy(buf, pass, len);
+	kskit_secret_free(pass);
+	return (int)len;
+}

@@ -67,6 +67,10 @@ int cli_random(struct cli_token *ct, uint8_t *buf, size_t n);
  * KSKIT_ECANCELED (also when there is no terminal). */
 int cli_confirm(const char *question, const char *expected);
 
+/* OpenSSL's pem_password_cb for an encrypted PEM key, arg its path: the
+ * passphrase from KSKIT_KEY_PASSPHRASE or the terminal. */
+int cli_pem_passphrase(char *buf, int size, int rwflag, void *arg);
+
 /* Read a line from the terminal without echo into a secret string. */
 int cli_read_secret(const char *prompt, char **out);
 
@@ -78,6 +82,16 @@ int cli_read_file(const char *path, size_t max, char **text, size_t *len);
  * 0600 when secret else 0644. */
 int cli_write_file(const char *path, const void *data, size_t len, int secret);
 
+/* The SHA-256 of len bytes of data in lowercase hex. */
+void cli_sha256_hex(const void *data, size_t len, char hex[65]);
+
+/* A Key Signing Request (skr 0) or Signed Key Response (skr 1) in any form
+ * kskit reads (Knot or BIND text, IANA XML), at most CLI_KSR_MAX bytes;
+ * its text in *text (free()).  Free *ksr with kskit_ksr_free(). */
+#define CLI_KSR_MAX (16u << 20)
+struct kskit_ksr;
+int cli_read_ksr(const char *path, int skr, struct kskit_ksr **ksr, char **text, size_t *len);
+
 /* Print name, size, SHA-256 in hex and as PGP words to out, as the
  * ceremony log records every file. */
 int cli_print_digest(FILE *out, const char *name, const void *data, size_t len);
@@ -86,6 +100,10 @@ int cli_print_digest(FILE *out, const char *name, const void *data, size_t len);
  * whose flags must be flags (KSKIT_DNSKEY_KSK or _ZSK).  0 or
  * KSKIT_EKEYFILE.  Free *out with ldns_rr_free(). */
 int cli_read_dnskey(const char *path, uint16_t flags, ldns_rr **out);
+
+/* A trust anchor: the first record of a DS file (kskit keygen's .ds) or a
+ * KSK's .key file.  0 or KSKIT_EKEYFILE.  Free *out with ldns_rr_free(). */
+int cli_read_anchor(const char *path, ldns_rr **out);
 
 /* A duration: seconds, or a number with s, m, h, d or w; at most max
  * seconds.  0 or -1. */

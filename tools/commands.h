@@ -12,6 +12,11 @@ int cmd_rng(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_ksr(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
+int cmd_bundle_seal(int argc, char **argv);
+int cmd_bundle_open(int argc, char **argv);
+int cmd_bundle_inspect(int argc, char **argv);
+int cmd_bundle_verify(int argc, char **argv);
+int cmd_signer(int argc, char **argv);
 int cmd_digest(int argc, char **argv);
 
 #endif

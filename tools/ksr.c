@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "lib/dnskey.h"
+#include "lib/dnsrr.h"
 #include "lib/error.h"
 #include "lib/keyfile.h"
 #include "lib/ksrbuild.h"
@@ -192,9 +193,6 @@ static int parse_range(const char *r, size_t *first, size_t *last)
 static int read_private(const char *path, const ldns_rr *dnskey, struct kskit_soft_key *k)
 {
 	char *priv = NULL;
-	uint8_t *pub = NULL;
-	size_t len = 0;
-	const ldns_rdf *want = ldns_rr_rdf(dnskey, 3);
 	int ret;
 
 	if (asprintf(&priv, "%.*s.private", (int)(strlen(path) - 4), path) < 0)
@@ -207,11 +205,8 @@ static int read_private(const char *path, const ldns_rr *dnskey, struct kskit_so
 				      priv);
 	if (ret == 0 && k->alg->number != ldns_rdf2native_int8(ldns_rr_rdf(dnskey, 2)))
 		ret = kskit_error_set(KSKIT_EKEYFILE, "%s: another algorithm than its .key", priv);
-	if (ret == 0)
-		ret = kskit_dnskey_pubkey(k->key, k->alg, &pub, &len);
-	if (ret == 0 && (len != ldns_rdf_size(want) || memcmp(pub, ldns_rdf_data(want), len)))
+	if (ret == 0 && !kskit_dnskey_is_key(dnskey, k->key, k->alg))
 		ret = kskit_error_set(KSKIT_EKEYFILE, "%s: not the key of %s", priv, path);
-	free(pub);
 	free(priv);
 	return ret;
 }

@@ -23,8 +23,6 @@
 #include "lib/sign.h"
 #include "lib/skr.h"
 
-#define KSR_MAX (16u << 20)
-
 static const char usage[] =
 	"usage: kskit sign --ksk KEY[,TIMER=TIME|,publish-only|,revoked]... --output SKR\n"
 	"                  [--format knot|bind] [--cds sha256|sha384|both]\n"
@@ -225,29 +223,6 @@ static int parse(int argc, char **argv, struct sign_opts *o)
 	o->uri = argv[optind];
 	o->ksr_path = argv[optind + 1];
 	return EXIT_OK;
-}
-
-/* A request (skr 0) or a response (skr 1) in any form. */
-static int read_ksr(const char *path, int skr, struct kskit_ksr **ksr, char **text, size_t *len)
-{
-	size_t i = 0;
-	int ret = cli_read_file(path, KSR_MAX, text, len);
-
-	if (ret)
-		return ret;
-	while (i < *len && strchr(" \t\r\n", (*text)[i]))
-		i++;
-	if (i < *len && (*text)[i] == '<')
-		ret = kskit_ksrxml_parse(*text, *len, ksr);
-	else
-		ret = kskit_ksr_parse(*text, *len, ksr);
-	if (ret == 0 && (*ksr)->skr != skr) {
-		kskit_ksr_free(*ksr);
-		*ksr = NULL;
-		ret = kskit_error_set(KSKIT_EKSR, "%s is a %s, not a %s", path,
-				      skr ? "request" : "response", skr ? "response" : "request");
-	}
-	return ret;
 }
 
 /* The largest DNSKEY TTL of the request. */
@@ -500,9 +475,9 @@ int cmd_sign(int argc, char **argv)
 		status = parse_ksk((char *)o.ksk_spec[i], &ksks[i], &slots[i]);
 	if (status)
 		goto out;
-	ret = read_ksr(o.ksr_path, 0, &ksr, &text, &len);
+	ret = cli_read_ksr(o.ksr_path, 0, &ksr, &text, &len);
 	if (ret == 0 && o.previous)
-		ret = read_ksr(o.previous, 1, &previous, &prev_text, &prev_len);
+		ret = cli_read_ksr(o.previous, 1, &previous, &prev_text, &prev_len);
 	if (ret) {
 		status = cli_fail(NULL, ret);
 		goto out;

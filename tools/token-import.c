@@ -32,26 +32,6 @@ static const char usage[] =
 	"SHA-1 of the public key (Knot's convention).  An encrypted PEM asks for\n"
 	"its passphrase (or reads KSKIT_KEY_PASSPHRASE).\n";
 
-static int passphrase_cb(char *buf, int size, int rwflag, void *arg)
-{
-	const char *path = arg;
-	char what[300], *pass = NULL;
-	size_t len;
-
-	(void)rwflag;
-	snprintf(what, sizeof(what), "Passphrase for %s", path);
-	if (cli_get_pin(what, NULL, "KSKIT_KEY_PASSPHRASE", 0, &pass) != 0)
-		return -1;
-	len = strlen(pass);
-	if (len >= (size_t)size) {
-		kskit_secret_free(pass);
-		return -1;
-	}
-	memcpy(buf, pass, len);
-	kskit_secret_free(pass);
-	return (int)len;
-}
-
 static int parse_hex(const char *s, unsigned char **out, size_t *len)
 {
 	long n = 0;
@@ -123,7 +103,7 @@ static int import(struct cli_token *ct, const char *path, struct kskit_import *p
 		fprintf(stderr, "%s: cannot import into this token: %s\n", cli_name, q->no_import);
 		return EXIT_FAIL;
 	}
-	ret = kskit_keyfile_read(path, passphrase_cb, (void *)path, &key, &alg);
+	ret = kskit_keyfile_read(path, cli_pem_passphrase, (void *)path, &key, &alg);
 	if (ret)
 		return cli_fail(path, ret);
 	if (!kskit_token_offers_bits(ct->tok, alg, (unsigned)EVP_PKEY_get_bits(key))) {

@@ -151,6 +151,7 @@ static const struct refusal refusals[] = {
 	{ KSR_HEAD "example.com. 3600 CH DNSKEY 256 3 13 AAAA\n" KSR_TAIL, "class" },
 	{ KSR_HEAD "example.com 3600 DNSKEY 256 3 13 AAAA\n" KSR_TAIL, "relative" },
 	{ KSR_HEAD " 3600 DNSKEY 256 3 13 AAAA\n" KSR_TAIL, "owner name" },
+	{ KSR_HEAD "example.com. 3600 DNSKEY \\# 0\n" KSR_TAIL, "without all its fields" },
 };
 
 static void malformed_input_is_refused(void **state)

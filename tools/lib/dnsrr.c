@@ -75,3 +75,25 @@ void kskit_key_basename(const ldns_rr *dnskey, char *out, size_t size)
 	snprintf(out, size, "K%s+%03u+%05u", owner ? owner : "?", alg, ldns_calc_keytag(dnskey));
 	free(owner);
 }
+
+int kskit_rr_complete(const ldns_rr *rr)
+{
+	const ldns_rr_descriptor *d = ldns_rr_descript(ldns_rr_get_type(rr));
+
+	return !d || ldns_rr_rd_count(rr) >= ldns_rr_descriptor_minimum(d);
+}
+
+int kskit_dnskey_is_key(const ldns_rr *dnskey, EVP_PKEY *key, const struct kskit_alg *alg)
+{
+	const ldns_rdf *want = ldns_rr_rdf(dnskey, 3);
+	uint8_t *pub = NULL;
+	size_t len = 0;
+	int same;
+
+	if (!want || alg->number != ldns_rdf2native_int8(ldns_rr_rdf(dnskey, 2)) ||
+	    kskit_dnskey_pubkey(key, alg, &pub, &len) != 0)
+		return 0;
+	same = len == ldns_rdf_size(want) && memcmp(pub, ldns_rdf_data(want), len) == 0;
+	free(pub);
+	return same;
+}

@@ -9,6 +9,14 @@
 
 #include "alg.h"
 
+/* Does rr have every field its type needs?  ldns reads "\# 0" (RFC 3597)
+ * as a record of any type with none. */
+int kskit_rr_complete(const ldns_rr *rr);
+
+/* Is dnskey the public half of key (of alg): the same algorithm number
+ * and public key field?  1 or 0. */
+int kskit_dnskey_is_key(const ldns_rr *dnskey, EVP_PKEY *key, const struct kskit_alg *alg);
+
 #define KSKIT_DS_SHA256 2
 #define KSKIT_DS_SHA384 4
 

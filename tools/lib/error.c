@@ -1,5 +1,6 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "error.h"
 
@@ -51,6 +52,9 @@ static const char *const messages[] = {
 	[-KSKIT_EKSR] = "malformed key signing request or response",
 	[-KSKIT_EPOLICY] = "refused by the signing policy",
 	[-KSKIT_ECONFIG] = "malformed policy file",
+	[-KSKIT_EKEYBUNDLE] = "malformed or unusable keybundle",
+	[-KSKIT_EZONE] = "malformed zone",
+	[-KSKIT_EDECRYPT] = "cannot decrypt: wrong passphrase or key, or the bundle was altered",
 	[-KSKIT_EUSER_PIN_UNSET] =
 		"the token says its user PIN is not set (an opencryptoki TPM token says so too "
 		"when OCK_SRK_MODE/OCK_SRK_SECRET are missing, its TOK_OBJ directory is "
@@ -71,11 +75,13 @@ const char *kskit_error_detail(int code)
 
 int kskit_error_set(int code, const char *fmt, ...)
 {
+	char text[sizeof(detail)]; /* the arguments may be the detail itself */
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	memcpy(detail, text, sizeof(detail));
 	detail_code = code;
 	return code;
 }

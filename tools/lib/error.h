@@ -50,7 +50,10 @@ enum kskit_error {
 	KSKIT_EKSR = -38,
 	KSKIT_EPOLICY = -39,
 	KSKIT_ECONFIG = -40,
-	KSKIT_ERROR_MIN = -40,
+	KSKIT_EKEYBUNDLE = -41,
+	KSKIT_EDECRYPT = -42,
+	KSKIT_EZONE = -43,
+	KSKIT_ERROR_MIN = -43,
 };
 
 /* A static, one-line description of code; never NULL. */

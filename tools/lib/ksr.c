@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnsrr.h"
 #include "error.h"
 #include "ksr.h"
 #include "utc.h"
@@ -269,6 +270,10 @@ static int record(struct parser *ps, const char *s, size_t n, char *buf)
 	}
 	ret = KSKIT_EKSR;
 	type = ldns_rr_get_type(rr);
+	if (!kskit_rr_complete(rr)) {
+		kskit_error_set(ret, "line %zu: a record without all its fields", line);
+		goto out;
+	}
 	if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN) {
 		kskit_error_set(ret, "line %zu: record of a class other than IN", line);
 		goto out;

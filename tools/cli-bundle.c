@@ -1,0 +1,121 @@
+/* cli-bundle.c - what the keybundle commands and the signer share: the
+ * secret that opens a keybundle, opening one, reading a manifest. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/pem.h>
+
+#include "cli.h"
+#include "cli-bundle.h"
+#include "lib/envelope.h"
+#include "lib/error.h"
+#include "lib/keyfile.h"
+#include "lib/secret.h"
+
+int cli_unlock_load(struct cli_unlock *u)
+{
+	const struct kskit_alg *alg;
+	char source[4200];
+	int ret;
+
+	if (!u->key_path) {
+		if (u->pass_file)
+			snprintf(source, sizeof(source), "file:%s", u->pass_file);
+		return cli_get_pin("Keybundle passphrase", u->pass_file ? source : NULL,
+				   "KSKIT_BUNDLE_PASSPHRASE", 0, &u->pass);
+	}
+	ret = kskit_keyfile_read(u->key_path, cli_pem_passphrase, (void *)u->key_path, &u->key,
+				 &alg);
+	if (ret)
+		return kskit_error_set(ret, "%s: %s", u->key_path, kskit_error_detail(ret));
+	if (u->cert_path) {
+		FILE *f = fopen(u->cert_path, "r");
+
+		u->cert = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+		if (f)
+			fclose(f);
+		if (!u->cert)
+			return kskit_error_set(KSKIT_EINVAL, "%s: not a PEM certificate",
+					       u->cert_path);
+	}
+	return 0;
+}
+
+void cli_unlock_free(struct cli_unlock *u)
+{
+	EVP_PKEY_free(u->key);
+	X509_free(u->cert);
+	kskit_secret_free(u->pass);
+}
+
+/* The options open and verify share; 0, or a usage error's status. */
+int cli_unlock_option(int c, const char *usage, struct cli_unlock *u)
+{
+	switch (c) {
+	case 'K':
+		u->key_path = optarg;
+		return 0;
+	case 'C':
+		u->cert_path = optarg;
+		return 0;
+	case 'P':
+		u->pass_file = optarg;
+		return 0;
+	default:
+		return cli_usage(usage, "bad option");
+	}
+}
+
+/* The file at path decrypted into a secret buffer; with want, only when
+ * its SHA-256 is that. */
+int cli_decrypt(const char *path, const struct cli_unlock *u, const char *want, char **text,
+		size_t *len)
+{
+	char *der = NULL, got[65];
+	size_t der_len = 0;
+	int ret = cli_read_file(path, CLI_BUNDLE_MAX, &der, &der_len);
+
+	if (ret == 0 && want) {
+		cli_sha256_hex(der, der_len, got);
+		if (strcmp(got, want) != 0)
+			ret = kskit_error_set(KSKIT_EKEYBUNDLE,
+					      "not the file the manifest lists (its SHA-256 is %s)",
+					      got);
+	}
+	if (ret == 0)
+		ret = kskit_envelope_open((uint8_t *)der, der_len, u->key, u->cert, u->pass, text,
+					  len);
+	free(der);
+	if (ret)
+		return kskit_error_set(ret, "%s: %s", path, kskit_error_detail(ret));
+	return 0;
+}
+
+/* decrypt, then parse: *kb, the text wiped. */
+int cli_unseal(const char *path, const struct cli_unlock *u, const char *want,
+	       struct kskit_keybundle **kb)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int ret = cli_decrypt(path, u, want, &text, &len);
+
+	if (ret == 0 && (ret = kskit_keybundle_parse(text, len, kb)) != 0)
+		ret = kskit_error_set(ret, "%s: %s", path, kskit_error_detail(ret));
+	kskit_secret_free(text);
+	return ret;
+}
+
+/* One manifest line: "HEX  NAME", NAME a plain file name. */
+int cli_manifest_line(char *line, char **hex, char **name)
+{
+	if (strlen(line) < 67 || line[64] != ' ' || line[65] != ' ' || strchr(line + 66, '/'))
+		return -1;
+	line[64] = '\0';
+	for (int i = 0; i < 64; i++)
+		if (!strchr("0123456789abcdef", line[i]))
+			return -1;
+	*hex = line;
+	*name = line + 66;
+	return 0;
+}

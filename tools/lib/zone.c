@@ -1,0 +1,255 @@
+/* zone.c - an unsigned zone file read, sorted into RRsets and classified. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dnsrr.h"
+#include "error.h"
+#include "zone.h"
+
+struct item {
+	ldns_rr *rr;
+};
+
+struct reader {
+	struct item *items;
+	size_t n, cap;
+};
+
+static int is_dnssec(ldns_rr_type t)
+{
+	return t == LDNS_RR_TYPE_DNSKEY || t == LDNS_RR_TYPE_CDS || t == LDNS_RR_TYPE_CDNSKEY ||
+	       t == LDNS_RR_TYPE_RRSIG || t == LDNS_RR_TYPE_NSEC || t == LDNS_RR_TYPE_NSEC3 ||
+	       t == LDNS_RR_TYPE_NSEC3PARAM;
+}
+
+static int push(struct reader *r, ldns_rr *rr)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 1024;
+		struct item *more = realloc(r->items, cap * sizeof(*more));
+
+		if (!more)
+			return KSKIT_ENOMEM;
+		r->items = more;
+		r->cap = cap;
+	}
+	r->items[r->n++] = (struct item){ rr };
+	return 0;
+}
+
+/* Every record of the file; DNSSEC ones counted and dropped. */
+static int read_records(FILE *f, const ldns_rdf *origin, struct reader *r, size_t *dropped)
+{
+	ldns_rdf *cur_origin = ldns_rdf_clone(origin), *prev = NULL;
+	uint32_t ttl = 3600;
+	int line = 1, ret = cur_origin ? 0 : KSKIT_ENOMEM;
+
+	while (ret == 0 && !feof(f)) {
+		ldns_rr *rr = NULL;
+		int at = line;
+		ldns_status st = ldns_rr_new_frm_fp_l(&rr, f, &ttl, &cur_origin, &prev, &line);
+
+		if (st == LDNS_STATUS_SYNTAX_EMPTY || st == LDNS_STATUS_SYNTAX_TTL ||
+		    st == LDNS_STATUS_SYNTAX_ORIGIN)
+			continue;
+		if (st == LDNS_STATUS_SYNTAX_INCLUDE) {
+			ret = kskit_error_set(KSKIT_EZONE, "line %d: $INCLUDE is not supported",
+					      at);
+		} else if (st != LDNS_STATUS_OK) {
+			ret = kskit_error_set(KSKIT_EZONE, "line %d: %s", at,
+					      ldns_get_errorstr_by_id(st));
+		} else if (ldns_dname_compare(ldns_rr_owner(rr), origin) != 0 &&
+			   !ldns_dname_is_subdomain(ldns_rr_owner(rr), origin)) {
+			ret = kskit_error_set(KSKIT_EZONE, "line %d: a record outside the zone",
+					      at);
+		} else if (!kskit_rr_complete(rr)) {
+			ret = kskit_error_set(KSKIT_EZONE,
+					      "line %d: a record without all its fields", at);
+		} else if (is_dnssec(ldns_rr_get_type(rr))) {
+			(*dropped)++;
+		} else {
+			ret = push(r, rr);
+			rr = NULL;
+		}
+		ldns_rr_free(rr);
+	}
+	ldns_rdf_deep_free(cur_origin);
+	ldns_rdf_deep_free(prev);
+	return ret;
+}
+
+/* Canonical order: owner (RFC 4034 6.1), type, then RDATA. */
+static int compare(const void *a, const void *b)
+{
+	const ldns_rr *x = ((const struct item *)a)->rr, *y = ((const struct item *)b)->rr;
+	int c = ldns_dname_compare(ldns_rr_owner(x), ldns_rr_owner(y));
+
+	if (c)
+		return c;
+	if (ldns_rr_get_type(x) != ldns_rr_get_type(y))
+		return ldns_rr_get_type(x) < ldns_rr_get_type(y) ? -1 : 1;
+	return ldns_rr_compare(x, y);
+}
+
+void kskit_zone_free(struct kskit_zone *z)
+{
+	if (!z)
+		return;
+	for (size_t i = 0; i < z->n_sets; i++)
+		ldns_rr_list_deep_free(z->sets[i].rrs);
+	free(z->sets);
+	ldns_rdf_deep_free(z->origin);
+	free(z);
+}
+
+ldns_rr *kskit_zone_soa(const struct kskit_zone *z)
+{
+	return ldns_rr_list_rr(z->sets[z->soa].rrs, 0);
+}
+
+/* The sorted records as RRsets, duplicates dropped, TTLs made the RRset's
+ * lowest; the items' records move into the sets. */
+static int group(struct reader *r, struct kskit_zone *z)
+{
+	if (!(z->sets = calloc(r->n, sizeof(*z->sets))))
+		return KSKIT_ENOMEM;
+	for (size_t i = 0; i < r->n; i++) {
+		ldns_rr *rr = r->items[i].rr;
+		struct kskit_rrset *s = z->n_sets ? &z->sets[z->n_sets - 1] : NULL;
+		const ldns_rr *last =
+			s ? ldns_rr_list_rr(s->rrs, ldns_rr_list_rr_count(s->rrs) - 1) : NULL;
+
+		r->items[i].rr = NULL;
+		if (last && ldns_rr_get_type(last) == ldns_rr_get_type(rr) &&
+		    ldns_dname_compare(ldns_rr_owner(last), ldns_rr_owner(rr)) == 0) {
+			if (ldns_rr_compare(last, rr) == 0) {
+				ldns_rr_free(rr);
+				continue;
+			}
+		} else {
+			s = &z->sets[z->n_sets++];
+			s->type = ldns_rr_get_type(rr);
+			if (!(s->rrs = ldns_rr_list_new())) {
+				ldns_rr_free(rr);
+				return KSKIT_ENOMEM;
+			}
+		}
+		if (!ldns_rr_list_push_rr(s->rrs, rr)) {
+			ldns_rr_free(rr);
+			return KSKIT_ENOMEM;
+		}
+		z->n_records++;
+	}
+	for (size_t i = 0; i < z->n_sets; i++) {
+		ldns_rr_list *l = z->sets[i].rrs;
+		uint32_t ttl = ldns_rr_ttl(ldns_rr_list_rr(l, 0));
+
+		for (size_t j = 1; j < ldns_rr_list_rr_count(l); j++)
+			if (ldns_rr_ttl(ldns_rr_list_rr(l, j)) < ttl)
+				ttl = ldns_rr_ttl(ldns_rr_list_rr(l, j));
+		for (size_t j = 0; j < ldns_rr_list_rr_count(l); j++)
+			ldns_rr_set_ttl(ldns_rr_list_rr(l, j), ttl);
+	}
+	return 0;
+}
+
+static const ldns_rdf *owner(const struct kskit_rrset *s)
+{
+	return ldns_rr_owner(ldns_rr_list_rr(s->rrs, 0));
+}
+
+/* Mark each RRset; check the SOA and CNAMEs.  Below a delegation (NS not
+ * at the apex) or a DNAME everything is glue; at a delegation the NS is
+ * the delegation, a DS is the zone's, anything else glue. */
+static int classify(struct kskit_zone *z)
+{
+	const ldns_rdf *cut = NULL; /* the last delegation or DNAME */
+	size_t soas = 0;
+
+	for (size_t i = 0; i < z->n_sets; i++) {
+		struct kskit_rrset *s = &z->sets[i];
+		const ldns_rdf *name = owner(s);
+		int apex = ldns_dname_compare(name, z->origin) == 0, delegation = 0;
+		size_t first = i, last = i;
+
+		while (first > 0 && ldns_dname_compare(owner(&z->sets[first - 1]), name) == 0)
+			first--;
+		while (last + 1 < z->n_sets &&
+		       ldns_dname_compare(owner(&z->sets[last + 1]), name) == 0)
+			last++;
+		for (size_t j = first; j <= last; j++)
+			delegation |= !apex && z->sets[j].type == LDNS_RR_TYPE_NS;
+		if (s->type == LDNS_RR_TYPE_SOA &&
+		    (!apex || ++soas > 1 || ldns_rr_list_rr_count(s->rrs) != 1))
+			return kskit_error_set(KSKIT_EZONE,
+					       "more than one SOA, or one not at the apex");
+		if (s->type == LDNS_RR_TYPE_SOA)
+			z->soa = i;
+		if (s->type == LDNS_RR_TYPE_CNAME && (apex || first != last)) {
+			char *n = ldns_rdf2str(name);
+			int ret = kskit_error_set(KSKIT_EZONE, "a CNAME beside other data at %s",
+						  n ? n : "?");
+
+			free(n);
+			return ret;
+		}
+		if (cut && ldns_dname_is_subdomain(name, cut))
+			s->kind = KSKIT_NAME_GLUE;
+		else if (apex)
+			s->kind = KSKIT_NAME_APEX;
+		else if (delegation)
+			s->kind = s->type == LDNS_RR_TYPE_NS   ? KSKIT_NAME_DELEGATION
+				  : s->type == LDNS_RR_TYPE_DS ? KSKIT_NAME_AUTH
+							       : KSKIT_NAME_GLUE;
+		else
+			s->kind = KSKIT_NAME_AUTH;
+		if (s->kind != KSKIT_NAME_GLUE && (delegation || s->type == LDNS_RR_TYPE_DNAME))
+			cut = name;
+	}
+	if (soas != 1)
+		return kskit_error_set(KSKIT_EZONE, "no SOA record at the apex");
+	return 0;
+}
+
+int kskit_zone_read(const char *path, const char *origin, struct kskit_zone **out)
+{
+	struct kskit_zone *z = calloc(1, sizeof(*z));
+	struct reader r = { 0 };
+	FILE *f;
+	int ret = z ? 0 : KSKIT_ENOMEM;
+
+	*out = NULL;
+	if (ret == 0 && (ldns_str2rdf_dname(&z->origin, origin) != LDNS_STATUS_OK ||
+			 !ldns_dname_str_absolute(origin)))
+		ret = kskit_error_set(KSKIT_EINVAL, "%s: not an absolute zone name", origin);
+	if (ret == 0 && !(f = fopen(path, "r")))
+		ret = kskit_error_set(KSKIT_EIO, "%s: cannot open", path);
+	else if (ret == 0) {
+		ret = read_records(f, z->origin, &r, &z->dropped);
+		fclose(f);
+	}
+	if (ret == 0 && r.n == 0)
+		ret = kskit_error_set(KSKIT_EZONE, "no records");
+	if (ret == 0) {
+		qsort(r.items, r.n, sizeof(*r.items), compare);
+		ret = group(&r, z);
+	}
+	if (ret == 0)
+		ret = classify(z);
+	if (ret == 0) {
+		const ldns_rr *soa = kskit_zone_soa(z);
+
+		z->soa_ttl = ldns_rr_ttl(soa);
+		z->soa_minimum = ldns_rdf2native_int32(ldns_rr_rdf(soa, 6));
+	}
+	for (size_t i = 0; i < r.n; i++)
+		ldns_rr_free(r.items[i].rr);
+	free(r.items);
+	if (ret) {
+		kskit_zone_free(z);
+		return ret;
+	}
+	*out = z;
+	return 0;
+}

@@ -1,0 +1,419 @@
+/* kskit signer - the online signer: an unsigned zone signed with the keys
+ * of the current period, from a keybundle (model A: only the bundle that
+ * covers now is decrypted) or from a Signed Key Response and the ZSK files
+ * (model B), written atomically, then the name server told to reload. */
+#include <errno.h>
+#include <getopt.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli-bundle.h"
+#include "commands.h"
+#include "lib/error.h"
+#include "lib/keybundle.h"
+#include "lib/keyfile.h"
+#include "lib/ksr.h"
+#include "lib/outfile.h"
+#include "lib/utc.h"
+#include "lib/zone.h"
+#include "lib/zonesign.h"
+
+#define MAX_KEYS 16
+
+extern char **environ;
+
+static const char usage[] =
+	"usage: kskit signer --zone ZONE --input UNSIGNED --output SIGNED\n"
+	"                    (--manifest MANIFEST [--key KEY [--cert CERT] | --passphrase-file F]\n"
+	"                     | --skr SKR --zsk KEY...) [--ksk ANCHOR]\n"
+	"                    [--nsec3 [--opt-out] [--nsec3-iterations N] [--salt HEX]]\n"
+	"                    [--serial keep|increment|unixtime] [--validity D] [--jitter D]\n"
+	"                    [--backdate D] [--now TIME] [--reload COMMAND]\n"
+	"\n"
+	"Sign the zone file UNSIGNED for ZONE with the keys of the period that\n"
+	"covers now, and write the signed zone to SIGNED atomically: the old file\n"
+	"stays whole until the new one replaces it.  DNSSEC records in UNSIGNED\n"
+	"are dropped; the DNSKEY RRset, CDS and CDNSKEY and their signatures are\n"
+	"the ceremony's.\n"
+	"\n"
+	"Model A: MANIFEST is kskit bundle seal's; only the keybundle whose period\n"
+	"covers now is decrypted (its SHA-256 checked against the manifest), with\n"
+	"KEY and CERT or the passphrase (F's first line, KSKIT_BUNDLE_PASSPHRASE\n"
+	"or the terminal).  Model B: the bundle of the Signed Key Response SKR\n"
+	"that covers now, and the ZSKs' private keys.  Either way the DNSKEY\n"
+	"RRset's signatures are verified first (by ANCHOR's KSK, a DS or DNSKEY\n"
+	"file, if given).\n"
+	"\n"
+	"Denial of existence: NSEC, or NSEC3 (RFC 9276: SHA-1, 0 extra iterations,\n"
+	"no salt unless asked; --opt-out leaves unsigned delegations out).\n"
+	"Signatures are valid from now - backdate (1h) to now + validity (14d)\n"
+	"less a random part of jitter (1d), so that re-signing spreads.  The SOA\n"
+	"serial is kept, incremented (default) or set to unix time.  After the\n"
+	"zone is written, COMMAND (sh -c) reloads the name server (knotc\n"
+	"zone-reload ZONE, nsd-control reload, rndc reload); if it fails, kskit\n"
+	"says so and exits 1, the signed zone written.\n";
+
+struct signer_opts {
+	const char *zone, *input, *output, *manifest, *skr, *anchor, *reload;
+	const char *zsk[MAX_KEYS];
+	size_t n_zsk;
+	struct cli_unlock unlock;
+	struct kskit_zonesign sign;
+};
+
+static int parse_salt(const char *hex, struct kskit_nsec3 *p)
+{
+	size_t n = strlen(hex);
+
+	if (strcmp(hex, "-") == 0)
+		return 0;
+	if (n % 2 || n > 2 * sizeof(p->salt))
+		return -1;
+	for (size_t i = 0; i < n / 2; i++)
+		if (sscanf(hex + 2 * i, "%2hhx", &p->salt[i]) != 1 ||
+		    !strchr("0123456789abcdefABCDEF", hex[2 * i + 1]))
+			return -1;
+	p->salt_len = (uint8_t)(n / 2);
+	return 0;
+}
+
+static int parse(int argc, char **argv, struct signer_opts *o)
+{
+	static const struct option opts[] = {
+		{ "zone", required_argument, NULL, 'z' },
+		{ "input", required_argument, NULL, 'i' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "manifest", required_argument, NULL, 'M' },
+		{ "key", required_argument, NULL, 'K' },
+		{ "cert", required_argument, NULL, 'C' },
+		{ "passphrase-file", required_argument, NULL, 'P' },
+		{ "skr", required_argument, NULL, 's' },
+		{ "zsk", required_argument, NULL, 'Z' },
+		{ "ksk", required_argument, NULL, 'k' },
+		{ "nsec3", no_argument, NULL, '3' },
+		{ "opt-out", no_argument, NULL, 'O' },
+		{ "nsec3-iterations", required_argument, NULL, 'I' },
+		{ "salt", required_argument, NULL, 'S' },
+		{ "serial", required_argument, NULL, 'e' },
+		{ "validity", required_argument, NULL, 'V' },
+		{ "jitter", required_argument, NULL, 'J' },
+		{ "backdate", required_argument, NULL, 'B' },
+		{ "now", required_argument, NULL, 'n' },
+		{ "reload", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kskit_zonesign *p = &o->sign;
+	unsigned long v;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "z:i:o:M:K:C:P:s:Z:k:3OI:S:e:V:J:B:n:r:h", opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'z':
+			o->zone = optarg;
+			break;
+		case 'i':
+			o->input = optarg;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'M':
+			o->manifest = optarg;
+			break;
+		case 's':
+			o->skr = optarg;
+			break;
+		case 'Z':
+			if (o->n_zsk == MAX_KEYS)
+				return cli_usage(usage, "at most %d ZSKs", MAX_KEYS);
+			o->zsk[o->n_zsk++] = optarg;
+			break;
+		case 'k':
+			o->anchor = optarg;
+			break;
+		case '3':
+			p->nsec3.on = 1;
+			break;
+		case 'O':
+			p->nsec3.opt_out = 1;
+			break;
+		case 'I':
+			if (cli_number(optarg, 0, 100, &v) != 0)
+				return cli_usage(usage,
+						 "--nsec3-iterations: 0 to 100 (RFC 9276: 0)");
+			p->nsec3.iterations = (uint16_t)v;
+			break;
+		case 'S':
+			if (parse_salt(optarg, &p->nsec3) != 0)
+				return cli_usage(usage, "--salt: hexadecimal, at most 255 bytes");
+			break;
+		case 'e':
+			if (strcmp(optarg, "keep") == 0)
+				p->serial = KSKIT_SERIAL_KEEP;
+			else if (strcmp(optarg, "increment") == 0)
+				p->serial = KSKIT_SERIAL_INCREMENT;
+			else if (strcmp(optarg, "unixtime") == 0)
+				p->serial = KSKIT_SERIAL_UNIXTIME;
+			else
+				return cli_usage(usage, "--serial: keep, increment or unixtime");
+			break;
+		case 'V':
+		case 'J':
+		case 'B':
+			if (cli_duration(optarg, 366UL * 86400, &v) != 0 || (c == 'V' && v < 3600))
+				return cli_usage(usage, "bad duration \"%s\"", optarg);
+			*(c == 'V'   ? &p->validity
+			  : c == 'J' ? &p->jitter
+				     : &p->backdate) = (uint32_t)v;
+			break;
+		case 'n':
+			if (kskit_utc_parse(optarg, &p->now) != 0)
+				return cli_usage(usage, "--now: not a time");
+			break;
+		case 'r':
+			o->reload = optarg;
+			break;
+		case 'h':
+			cli_help(usage);
+			return -1;
+		default:
+			if ((ret = cli_unlock_option(c, usage, &o->unlock)) != 0)
+				return ret;
+		}
+	}
+	if (optind != argc)
+		return cli_usage(usage, "unexpected argument \"%s\"", argv[optind]);
+	if (!o->zone || !o->input || !o->output)
+		return cli_usage(usage, "--zone, --input and --output are required");
+	if (!o->manifest == !o->skr || (o->skr && o->n_zsk == 0))
+		return cli_usage(usage, "--manifest, or --skr with --zsk");
+	if ((p->nsec3.opt_out || p->nsec3.iterations || p->nsec3.salt_len) && !p->nsec3.on)
+		return cli_usage(usage, "--opt-out, --nsec3-iterations and --salt need --nsec3");
+	if (p->jitter >= p->validity / 2)
+		return cli_usage(usage, "--jitter must be under half the validity");
+	return EXIT_OK;
+}
+
+/* The period a keybundle's file name gives: ZONE.FROM-UNTIL.kb. */
+static int name_period(const char *name, time_t *from, time_t *until)
+{
+	size_t n = strlen(name);
+
+	if (n < 33 || strcmp(name + n - 3, ".kb") != 0 || name[n - 33] != '.' ||
+	    name[n - 18] != '-')
+		return -1;
+	*from = (time_t)kskit_utc_compact(name + n - 32, 14);
+	*until = (time_t)kskit_utc_compact(name + n - 17, 14);
+	return *from < 0 || *until <= *from ? -1 : 0;
+}
+
+/* Model A: the keybundle of the manifest whose period covers now. */
+static int bundle_from_manifest(const struct signer_opts *o, struct kskit_keybundle **kb)
+{
+	const char *slash = strrchr(o->manifest, '/');
+	char *text = NULL, *save = NULL, *line, *hex = NULL, *name = NULL, *file = NULL;
+	time_t first = -1, last = -1;
+	size_t len = 0;
+	int ret = cli_read_file(o->manifest, CLI_BUNDLE_MAX, &text, &len);
+
+	for (line = ret ? NULL : strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *h, *n;
+		time_t start, until;
+
+		if (cli_manifest_line(line, &h, &n) != 0 || name_period(n, &start, &until) != 0) {
+			ret = kskit_error_set(KSKIT_EKEYBUNDLE, "%s: not a manifest of keybundles",
+					      o->manifest);
+			break;
+		}
+		if (first < 0 || start < first)
+			first = start;
+		if (until > last)
+			last = until;
+		if (start <= o->sign.now && o->sign.now < until)
+			hex = h, name = n;
+	}
+	if (ret == 0 && !name) {
+		char when[32];
+
+		kskit_utc_format(o->sign.now < first ? first : last, KSKIT_UTC_ISO, when,
+				 sizeof(when));
+		ret = kskit_error_set(KSKIT_EKEYBUNDLE, "no keybundle covers now: %s %s",
+				      first < 0		    ? "the manifest lists none"
+				      : o->sign.now < first ? "the first one starts at"
+							    : "the last one ended at",
+				      first < 0 ? "" : when);
+	}
+	if (ret == 0 && asprintf(&file, "%.*s/%s", slash ? (int)(slash - o->manifest) : 1,
+				 slash ? o->manifest : ".", name) < 0)
+		ret = KSKIT_ENOMEM;
+	if (ret == 0)
+		ret = cli_unseal(file, &o->unlock, hex, kb);
+	free(file);
+	free(text);
+	return ret;
+}
+
+/* Model B: the response's bundle that covers now, with the ZSK files. */
+static int bundle_from_skr(const struct signer_opts *o, struct kskit_keybundle **kb)
+{
+	EVP_PKEY *keys[MAX_KEYS] = { 0 };
+	const struct kskit_alg *algs[MAX_KEYS] = { 0 };
+	struct kskit_keybundle **all = NULL;
+	struct kskit_ksr *skr = NULL;
+	char *text = NULL, hex[65];
+	size_t len = 0, pick = 0;
+	int ret = cli_read_ksr(o->skr, 1, &skr, &text, &len);
+
+	for (size_t i = 0; ret == 0 && i < o->n_zsk; i++)
+		if ((ret = kskit_keyfile_read(o->zsk[i], cli_pem_passphrase, (void *)o->zsk[i],
+					      &keys[i], &algs[i])) != 0)
+			ret = kskit_error_set(ret, "%s: %s", o->zsk[i], kskit_error_detail(ret));
+	if (ret == 0) {
+		cli_sha256_hex(text, len, hex);
+		ret = kskit_keybundles_from_skr(skr, hex, o->skr, keys, algs, o->n_zsk, &all);
+	}
+	for (size_t i = 0; ret == 0 && i < skr->n_bundles; i++)
+		if (all[i]->inception <= o->sign.now)
+			pick = i + 1;
+	if (ret == 0 && pick == 0)
+		ret = kskit_error_set(
+			KSKIT_EKEYBUNDLE,
+			"no bundle of the response covers now: the first starts later");
+	if (ret == 0) {
+		*kb = all[pick - 1];
+		all[pick - 1] = NULL;
+	}
+	for (size_t i = 0; all && i < skr->n_bundles; i++)
+		kskit_keybundle_free(all[i]);
+	free(all);
+	for (size_t i = 0; i < o->n_zsk; i++)
+		EVP_PKEY_free(keys[i]);
+	kskit_ksr_free(skr);
+	free(text);
+	return ret;
+}
+
+/* The period's keys: checked for the zone, now, and their signatures. */
+static int period_keys(struct signer_opts *o, const struct kskit_zone *z,
+		       struct kskit_keybundle **kb)
+{
+	ldns_rr *anchor = NULL;
+	char until[32];
+	int ret = o->anchor ? cli_read_anchor(o->anchor, &anchor) : 0;
+
+	if (ret == 0 && o->manifest && (ret = cli_unlock_load(&o->unlock)) == 0)
+		ret = bundle_from_manifest(o, kb);
+	else if (ret == 0 && o->skr)
+		ret = bundle_from_skr(o, kb);
+	if (ret == 0 && ldns_dname_compare((*kb)->zone, z->origin) != 0)
+		ret = kskit_error_set(KSKIT_EKEYBUNDLE, "the keys are for another zone");
+	if (ret == 0 && (*kb)->expiration <= o->sign.now) {
+		kskit_utc_format((*kb)->expiration, KSKIT_UTC_ISO, until, sizeof(until));
+		ret = kskit_error_set(KSKIT_EKEYBUNDLE,
+				      "no bundle covers now: the last one ended at %s", until);
+	}
+	if (ret == 0)
+		ret = kskit_keybundle_verify(*kb, anchor);
+	ldns_rr_free(anchor);
+	return ret;
+}
+
+static int write_signed(const struct signer_opts *o, struct kskit_zone *z,
+			const struct kskit_keybundle *kb)
+{
+	struct kskit_zsk zsks[KSKIT_KEYBUNDLE_MAX_ZSKS];
+	struct kskit_outfile *f = NULL;
+	FILE *out = NULL;
+	size_t n = 0;
+	int ret;
+
+	for (size_t i = 0; i < kb->n_zsks; i++)
+		if (kb->zsks[i].active)
+			zsks[n++] = (struct kskit_zsk){ kb->zsks[i].dnskey, kb->zsks[i].alg,
+							kb->zsks[i].key };
+	ret = kskit_outfile_open(o->output, KSKIT_OUT_PUBLIC, &f);
+	if (ret == 0) {
+		int fd = dup(kskit_outfile_fd(f));
+
+		if (fd < 0 || !(out = fdopen(fd, "w"))) {
+			if (fd >= 0)
+				close(fd);
+			ret = kskit_error_set(KSKIT_EIO, "%s: cannot write", o->output);
+		}
+	}
+	if (ret == 0)
+		ret = kskit_zone_sign(z, kb->records, zsks, n, &o->sign, out);
+	if (out && fclose(out) != 0 && ret == 0)
+		ret = kskit_error_set(KSKIT_EIO, "%s: %s", o->output, strerror(errno));
+	if (ret == 0)
+		return kskit_outfile_commit(f);
+	kskit_outfile_abort(f);
+	return ret;
+}
+
+static int reload(const char *command)
+{
+	char *argv[] = { "sh", "-c", (char *)command, NULL };
+	pid_t pid;
+	int st = 0;
+
+	if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ) != 0 ||
+	    waitpid(pid, &st, 0) != pid)
+		return kskit_error_set(KSKIT_EIO, "cannot run the reload command");
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return kskit_error_set(KSKIT_EIO,
+				       "the reload command failed (%s %d); the signed zone is "
+				       "written",
+				       WIFEXITED(st) ? "exit" : "signal",
+				       WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+	return 0;
+}
+
+int cmd_signer(int argc, char **argv)
+{
+	struct signer_opts o = { .sign = { .backdate = 3600,
+					   .validity = 14 * 86400,
+					   .jitter = 86400,
+					   .serial = KSKIT_SERIAL_INCREMENT } };
+	struct kskit_keybundle *kb = NULL;
+	struct kskit_zone *z = NULL;
+	char from[32], to[32];
+	int status, ret;
+
+	status = parse(argc, argv, &o);
+	if (status)
+		return status < 0 ? EXIT_OK : status;
+	if (!o.sign.now)
+		o.sign.now = time(NULL);
+	ret = kskit_zone_read(o.input, o.zone, &z);
+	if (ret)
+		ret = kskit_error_set(ret, "%s: %s", o.input, kskit_error_detail(ret));
+	if (ret == 0)
+		ret = period_keys(&o, z, &kb);
+	if (ret == 0)
+		ret = write_signed(&o, z, kb);
+	if (ret == 0) {
+		kskit_utc_format(kb->inception, KSKIT_UTC_ISO, from, sizeof(from));
+		kskit_utc_format(kb->expiration, KSKIT_UTC_ISO, to, sizeof(to));
+		printf("%s: %zu records signed into %s with the keys of %s to %s (serial %u)\n",
+		       o.zone, z->n_records, o.output, from, to,
+		       ldns_rdf2native_int32(ldns_rr_rdf(kskit_zone_soa(z), 2)));
+		if (o.reload)
+			ret = reload(o.reload);
+	}
+	if (ret)
+		status = cli_fail(NULL, ret);
+	kskit_keybundle_free(kb);
+	kskit_zone_free(z);
+	cli_unlock_free(&o.unlock);
+	return status;
+}
