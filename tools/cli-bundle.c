@@ -12,6 +12,7 @@
 #include "lib/error.h"
 #include "lib/keyfile.h"
 #include "lib/secret.h"
+#include "lib/utc.h"
 
 int cli_unlock_load(struct cli_unlock *u)
 {
@@ -118,4 +119,17 @@ int cli_manifest_line(char *line, char **hex, char **name)
 	*hex = line;
 	*name = line + 66;
 	return 0;
+}
+
+/* The period a keybundle's file name gives: ZONE.FROM-UNTIL.kb. */
+int cli_bundle_period(const char *name, time_t *from, time_t *until)
+{
+	size_t n = strlen(name);
+
+	if (n < 33 || strcmp(name + n - 3, ".kb") != 0 || name[n - 33] != '.' ||
+	    name[n - 18] != '-')
+		return -1;
+	*from = (time_t)kskit_utc_compact(name + n - 32, 14);
+	*until = (time_t)kskit_utc_compact(name + n - 17, 14);
+	return *from < 0 || *until <= *from ? -1 : 0;
 }

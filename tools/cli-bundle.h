@@ -4,6 +4,7 @@
 #define KSKIT_CLI_BUNDLE_H
 
 #include <stddef.h>
+#include <time.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -39,5 +40,9 @@ int cli_unseal(const char *path, const struct cli_unlock *u, const char *want,
 
 /* A manifest line "HEX  NAME" (NAME a plain file name), split in place. */
 int cli_manifest_line(char *line, char **hex, char **name);
+
+/* The period a keybundle's file name gives, ZONE.FROM-UNTIL.kb (times
+ * YYYYMMDDhhmmss): 0, or -1 for another name. */
+int cli_bundle_period(const char *name, time_t *from, time_t *until);
 
 #endif

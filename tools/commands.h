@@ -17,6 +17,7 @@ int cmd_bundle_open(int argc, char **argv);
 int cmd_bundle_inspect(int argc, char **argv);
 int cmd_bundle_verify(int argc, char **argv);
 int cmd_signer(int argc, char **argv);
+int cmd_signer_status(int argc, char **argv);
 int cmd_digest(int argc, char **argv);
 
 #endif

@@ -34,6 +34,8 @@ static const struct cli_cmd commands[] = {
 	{ "bundle", "inspect", cmd_bundle_inspect, "what a keybundle is sealed for, unopened" },
 	{ "bundle", "verify", cmd_bundle_verify,
 	  "a manifest's keybundles: hashes, decryption, keys and RRSIGs" },
+	{ "signer", "status", cmd_signer_status,
+	  "how far the keybundles reach; exit 1 when the next ceremony is due" },
 	{ NULL, "signer", cmd_signer,
 	  "sign a zone with the current period's keybundle or response bundle" },
 	{ NULL, "digest", cmd_digest, "SHA-256 of files in hex and as PGP words" },

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "cli-bundle.h"
 #include "commands.h"
+#include "signer.h"
 #include "lib/error.h"
 #include "lib/keybundle.h"
 #include "lib/keyfile.h"
@@ -23,8 +24,6 @@
 #include "lib/utc.h"
 #include "lib/zone.h"
 #include "lib/zonesign.h"
-
-#define MAX_KEYS 16
 
 extern char **environ;
 
@@ -35,6 +34,7 @@ static const char usage[] =
 	"                    [--nsec3 [--opt-out] [--nsec3-iterations N] [--salt HEX]]\n"
 	"                    [--serial keep|increment|unixtime] [--validity D] [--jitter D]\n"
 	"                    [--backdate D] [--now TIME] [--reload COMMAND]\n"
+	"                    [--daemon [--poll SECONDS] [--refresh D]]\n"
 	"\n"
 	"Sign the zone file UNSIGNED for ZONE with the keys of the period that\n"
 	"covers now, and write the signed zone to SIGNED atomically: the old file\n"
@@ -57,15 +57,16 @@ static const char usage[] =
 	"serial is kept, incremented (default) or set to unix time.  After the\n"
 	"zone is written, COMMAND (sh -c) reloads the name server (knotc\n"
 	"zone-reload ZONE, nsd-control reload, rndc reload); if it fails, kskit\n"
-	"says so and exits 1, the signed zone written.\n";
-
-struct signer_opts {
-	const char *zone, *input, *output, *manifest, *skr, *anchor, *reload;
-	const char *zsk[MAX_KEYS];
-	size_t n_zsk;
-	struct cli_unlock unlock;
-	struct kskit_zonesign sign;
-};
+	"says so and exits 1, the signed zone written.  kskit signer status says\n"
+	"how far the keybundles reach.\n"
+	"\n"
+	"--daemon keeps the zone signed (the demo DVD's signemd): it signs at once\n"
+	"(and exits 1 if that fails), then again when the zone file changes\n"
+	"(looked at every --poll seconds, default 60), on SIGHUP, when signatures\n"
+	"have less than --refresh (default 7d) left, and when the period ends:\n"
+	"then, and only then, the next keybundle is decrypted.  The serial always\n"
+	"moves past the one published.  A failure is logged and the last signed\n"
+	"zone stays; SIGTERM or SIGINT stops it.\n";
 
 static int parse_salt(const char *hex, struct kskit_nsec3 *p)
 {
@@ -106,6 +107,9 @@ static int parse(int argc, char **argv, struct signer_opts *o)
 		{ "backdate", required_argument, NULL, 'B' },
 		{ "now", required_argument, NULL, 'n' },
 		{ "reload", required_argument, NULL, 'r' },
+		{ "daemon", no_argument, NULL, 'd' },
+		{ "poll", required_argument, NULL, 'p' },
+		{ "refresh", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -113,7 +117,7 @@ static int parse(int argc, char **argv, struct signer_opts *o)
 	unsigned long v;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "z:i:o:M:K:C:P:s:Z:k:3OI:S:e:V:J:B:n:r:h", opts,
+	while ((c = getopt_long(argc, argv, "z:i:o:M:K:C:P:s:Z:k:3OI:S:e:V:J:B:n:r:dp:R:h", opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'z':
@@ -181,6 +185,18 @@ static int parse(int argc, char **argv, struct signer_opts *o)
 		case 'r':
 			o->reload = optarg;
 			break;
+		case 'd':
+			o->daemon = 1;
+			break;
+		case 'p':
+			if (cli_number(optarg, 1, 3600, &o->poll) != 0)
+				return cli_usage(usage, "--poll: 1 to 3600 seconds");
+			break;
+		case 'R':
+			if (cli_duration(optarg, 366UL * 86400, &v) != 0 || v == 0)
+				return cli_usage(usage, "bad duration \"%s\"", optarg);
+			o->refresh = (uint32_t)v;
+			break;
 		case 'h':
 			cli_help(usage);
 			return -1;
@@ -199,20 +215,10 @@ static int parse(int argc, char **argv, struct signer_opts *o)
 		return cli_usage(usage, "--opt-out, --nsec3-iterations and --salt need --nsec3");
 	if (p->jitter >= p->validity / 2)
 		return cli_usage(usage, "--jitter must be under half the validity");
+	if (o->daemon && (p->now || (uint64_t)o->refresh + p->jitter + 3600 > p->validity))
+		return cli_usage(usage, "--daemon runs on the clock (no --now), and refresh plus "
+					"jitter must leave an hour of the validity");
 	return EXIT_OK;
-}
-
-/* The period a keybundle's file name gives: ZONE.FROM-UNTIL.kb. */
-static int name_period(const char *name, time_t *from, time_t *until)
-{
-	size_t n = strlen(name);
-
-	if (n < 33 || strcmp(name + n - 3, ".kb") != 0 || name[n - 33] != '.' ||
-	    name[n - 18] != '-')
-		return -1;
-	*from = (time_t)kskit_utc_compact(name + n - 32, 14);
-	*until = (time_t)kskit_utc_compact(name + n - 17, 14);
-	return *from < 0 || *until <= *from ? -1 : 0;
 }
 
 /* Model A: the keybundle of the manifest whose period covers now. */
@@ -229,7 +235,8 @@ static int bundle_from_manifest(const struct signer_opts *o, struct kskit_keybun
 		char *h, *n;
 		time_t start, until;
 
-		if (cli_manifest_line(line, &h, &n) != 0 || name_period(n, &start, &until) != 0) {
+		if (cli_manifest_line(line, &h, &n) != 0 ||
+		    cli_bundle_period(n, &start, &until) != 0) {
 			ret = kskit_error_set(KSKIT_EKEYBUNDLE, "%s: not a manifest of keybundles",
 					      o->manifest);
 			break;
@@ -303,7 +310,7 @@ static int bundle_from_skr(const struct signer_opts *o, struct kskit_keybundle *
 }
 
 /* The period's keys: checked for the zone, now, and their signatures. */
-static int period_keys(struct signer_opts *o, const struct kskit_zone *z,
+int signer_period_keys(struct signer_opts *o, const struct kskit_zone *z,
 		       struct kskit_keybundle **kb)
 {
 	ldns_rr *anchor = NULL;
@@ -378,42 +385,81 @@ static int reload(const char *command)
 	return 0;
 }
 
+/* The SOA serial of the signed zone already at path, if there is one. */
+static void published_serial(const char *path, const ldns_rdf *origin, struct kskit_zonesign *p)
+{
+	FILE *f = fopen(path, "r");
+	int line = 0;
+
+	p->have_published = 0;
+	for (int i = 0; f && i < 1000 && !feof(f) && !p->have_published; i++) {
+		ldns_rr *rr = NULL;
+
+		if (ldns_rr_new_frm_fp_l(&rr, f, NULL, NULL, NULL, &line) == LDNS_STATUS_OK &&
+		    ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA &&
+		    ldns_dname_compare(ldns_rr_owner(rr), origin) == 0) {
+			p->published = ldns_rdf2native_int32(ldns_rr_rdf(rr, 2));
+			p->have_published = 1;
+		}
+		ldns_rr_free(rr);
+	}
+	if (f)
+		fclose(f);
+}
+
+int signer_run(struct signer_opts *o, struct kskit_keybundle **kb)
+{
+	struct kskit_zone *z = NULL;
+	char from[32], to[32], now[32];
+	int ret = kskit_zone_read(o->input, o->zone, &z);
+
+	if (ret)
+		ret = kskit_error_set(ret, "%s: %s", o->input, kskit_error_detail(ret));
+	if (ret == 0 && !*kb)
+		ret = signer_period_keys(o, z, kb);
+	if (ret == 0) {
+		published_serial(o->output, z->origin, &o->sign);
+		ret = write_signed(o, z, *kb);
+	}
+	if (ret == 0) {
+		kskit_utc_format(o->sign.now, KSKIT_UTC_ISO, now, sizeof(now));
+		kskit_utc_format((*kb)->inception, KSKIT_UTC_ISO, from, sizeof(from));
+		kskit_utc_format((*kb)->expiration, KSKIT_UTC_ISO, to, sizeof(to));
+		printf("%s %s: %zu records signed into %s with the keys of %s to %s (serial %u)\n",
+		       now, o->zone, z->n_records, o->output, from, to,
+		       ldns_rdf2native_int32(ldns_rr_rdf(kskit_zone_soa(z), 2)));
+		fflush(stdout);
+		if (o->reload)
+			ret = reload(o->reload);
+	}
+	kskit_zone_free(z);
+	return ret;
+}
+
 int cmd_signer(int argc, char **argv)
 {
 	struct signer_opts o = { .sign = { .backdate = 3600,
 					   .validity = 14 * 86400,
 					   .jitter = 86400,
-					   .serial = KSKIT_SERIAL_INCREMENT } };
+					   .serial = KSKIT_SERIAL_INCREMENT },
+				 .poll = 60,
+				 .refresh = 7 * 86400 };
 	struct kskit_keybundle *kb = NULL;
-	struct kskit_zone *z = NULL;
-	char from[32], to[32];
 	int status, ret;
 
 	status = parse(argc, argv, &o);
 	if (status)
 		return status < 0 ? EXIT_OK : status;
-	if (!o.sign.now)
-		o.sign.now = time(NULL);
-	ret = kskit_zone_read(o.input, o.zone, &z);
-	if (ret)
-		ret = kskit_error_set(ret, "%s: %s", o.input, kskit_error_detail(ret));
-	if (ret == 0)
-		ret = period_keys(&o, z, &kb);
-	if (ret == 0)
-		ret = write_signed(&o, z, kb);
-	if (ret == 0) {
-		kskit_utc_format(kb->inception, KSKIT_UTC_ISO, from, sizeof(from));
-		kskit_utc_format(kb->expiration, KSKIT_UTC_ISO, to, sizeof(to));
-		printf("%s: %zu records signed into %s with the keys of %s to %s (serial %u)\n",
-		       o.zone, z->n_records, o.output, from, to,
-		       ldns_rdf2native_int32(ldns_rr_rdf(kskit_zone_soa(z), 2)));
-		if (o.reload)
-			ret = reload(o.reload);
+	if (o.daemon) {
+		status = signer_daemon(&o);
+	} else {
+		if (!o.sign.now)
+			o.sign.now = time(NULL);
+		ret = signer_run(&o, &kb);
+		if (ret)
+			status = cli_fail(NULL, ret);
+		kskit_keybundle_free(kb);
 	}
-	if (ret)
-		status = cli_fail(NULL, ret);
-	kskit_keybundle_free(kb);
-	kskit_zone_free(z);
 	cli_unlock_free(&o.unlock);
 	return status;
 }

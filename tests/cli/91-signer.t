@@ -19,7 +19,8 @@ LABEL=signer
 URI="pkcs11:token=$LABEL?module-path=$KSKIT_TEST_MODULE"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kskit-signer.XXXXXX")
 D=$WORK/served
-trap 'cd /; knot_stop "$D"; umount "$WORK/full" 2>/dev/null; rm -rf "$WORK"; standin_stop' EXIT
+dpid=
+trap 'cd /; [ -z "$dpid" ] || kill "$dpid" 2>/dev/null; knot_stop "$D"; umount "$WORK/full" 2>/dev/null; rm -rf "$WORK"; standin_stop' EXIT
 cd "$WORK" || exit 1
 
 # --- the ceremony ----------------------------------------------------------------
@@ -159,6 +160,72 @@ err_has "cannot decrypt.*not with this passphrase" "a wrong passphrase: says so"
 err_one_line "a wrong passphrase: one error line"
 validated signed.pw
 check $? "a wrong passphrase: the signed zone intact"
+
+# --- monitoring: how far the keybundles reach -----------------------------------
+rc_is 0 "kskit signer status: keybundles for weeks to come" "$KSKIT" signer status \
+	--manifest "$MANIFEST"
+out_has "^example.com: keybundle 1 of 3 covers now \($(date -u -d "@$START" +%Y-%m-%dT%H:%M:%SZ) to " \
+	"status: the first of 3 keybundles covers now"
+out_has "^keybundles until [0-9T:Z-]+: 3[34] days [0-9]+ hours left\$" "status: some 34 days left"
+rc_is 1 "kskit signer status --warn 40d: the next ceremony is due" "$KSKIT" signer status \
+	--manifest "$MANIFEST" --warn 40d
+err_has "WARNING: the keybundles end in less than 40 days" "status: warns, on standard error"
+rc_is 1 "kskit signer status after the last keybundle" "$KSKIT" signer status \
+	--manifest "$MANIFEST" --now "$((START + 40 * DAY))"
+err_has "WARNING: no keybundle covers now" "status: no keybundle covers now"
+rc_is 1 "kskit signer status of a file that is no manifest" "$KSKIT" signer status \
+	--manifest zone.db
+err_has "not a manifest of keybundles" "status: says why"
+
+# --- the daemon (signemd) ---------------------------------------------------------
+# waited CONDITION: true within 10 seconds.
+waited() {
+	_i=0
+	while [ "$_i" -lt 50 ]; do
+		eval "$1" && return 0
+		sleep 0.2
+		_i=$((_i + 1))
+	done
+	return 1
+}
+serial() {
+	awk '$4 == "SOA" { print $7; exit }' live.signed
+}
+# past N: the signed zone's serial is past N.
+past() {
+	[ "$(serial)" -gt "$1" ]
+}
+cp zone.db live.db
+"$SIGNER" --daemon --poll 1 --zone example.com. --input live.db --output live.signed \
+	--manifest "$MANIFEST" --ksk ksk.ds >daemon.log 2>&1 &
+dpid=$!
+waited 'grep -q "signer running" daemon.log' && validated live.signed
+check $? "kskit signer --daemon signs at once; the zone validates"
+s1=$(serial)
+printf 'new\tA\t192.0.2.77\n' >>live.db
+waited 'grep -q "^new.example.com.	3600	IN	RRSIG	A " live.signed' && [ "$(serial)" -gt "$s1" ] &&
+	validated live.signed
+check $? "an edit of the zone file is signed within seconds, the serial past the last"
+cp live.signed live.keep
+printf 'oops\tA\t192.0.2.999\n' >>live.db
+waited 'grep -q "signing failed, the last signed zone stays: malformed zone" daemon.log' &&
+	cmp -s live.signed live.keep
+check $? "a broken edit: logged, the signed zone stays as it was"
+sed -i '/^oops/d' live.db
+s2=$(serial)
+waited "past $s2" && validated live.signed
+check $? "the edit repaired: signed again"
+s3=$(serial)
+kill -HUP "$dpid"
+waited "past $s3"
+check $? "SIGHUP: signed again"
+kill -TERM "$dpid"
+wait "$dpid"
+st=$?
+[ "$st" -eq 0 ] && grep -q "signer stopped" daemon.log && ! kill -0 "$dpid" 2>/dev/null
+check $? "SIGTERM: the daemon stops, exit 0"
+rc_is 2 "--daemon with --now is refused" "$SIGNER" --daemon --now "$START" --zone example.com. \
+	--input zone.db --output x --manifest "$MANIFEST"
 
 # --- model B: the response and the ZSK files ---------------------------------------
 rc_is 0 "kskit signer with the response and the ZSK files" "$KSKIT" signer --zone example.com. \

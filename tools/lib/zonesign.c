@@ -87,6 +87,9 @@ static void set_serial(struct kskit_zone *z, const struct kskit_zonesign *p)
 		serial = old + 1;
 	else if (p->serial == KSKIT_SERIAL_UNIXTIME)
 		serial = (int32_t)((uint32_t)p->now - old) > 0 ? (uint32_t)p->now : old + 1;
+	if (p->serial != KSKIT_SERIAL_KEEP && p->have_published &&
+	    (int32_t)(serial - p->published) <= 0)
+		serial = p->published + 1;
 	if (serial != old)
 		ldns_rdf_deep_free(ldns_rr_set_rdf(
 			soa, ldns_native2rdf_int32(LDNS_RDF_TYPE_INT32, serial), 2));

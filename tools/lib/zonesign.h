@@ -29,10 +29,14 @@ struct kskit_zonesign {
 	uint32_t validity; /* expiration: now + validity - a random part of jitter */
 	uint32_t jitter;
 	enum kskit_serial serial;
+	uint32_t published; /* increment, unixtime: the new serial comes after it */
+	int have_published;
 	struct kskit_nsec3 nsec3;
 };
 
-/* Sign z and print the signed zone to out.  keyset: the DNSKEY RRset of
+/* Sign z and print the signed zone to out.  The serial: the input's
+ * (keep), one more (increment) or the unix time (unixtime), for the last
+ * two past the published one if there is one (RFC 1982 arithmetic).  keyset: the DNSKEY RRset of
  * the period with CDS/CDNSKEY and their RRSIGs, as the ceremony signed
  * them; it must hold each ZSK's DNSKEY (KSKIT_EINVAL otherwise).  The
  * SOA's serial in z is changed as p says.  0, KSKIT_EIO when out fails,

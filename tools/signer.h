@@ -1,0 +1,35 @@
+/* signer.h - what kskit signer's one-shot run and its daemon share. */
+#ifndef KSKIT_SIGNER_H
+#define KSKIT_SIGNER_H
+
+#include "cli-bundle.h"
+#include "lib/keybundle.h"
+#include "lib/zone.h"
+#include "lib/zonesign.h"
+
+#define MAX_KEYS 16
+
+struct signer_opts {
+	const char *zone, *input, *output, *manifest, *skr, *anchor, *reload;
+	const char *zsk[MAX_KEYS];
+	size_t n_zsk;
+	struct cli_unlock unlock;
+	struct kskit_zonesign sign; /* sign.now: the time of the run */
+	int daemon;
+	unsigned long poll; /* daemon: seconds between looks at the zone file */
+	uint32_t refresh;   /* daemon: re-sign when signatures have less left */
+};
+
+/* The keys of the period that covers o->sign.now, checked for z's zone. */
+int signer_period_keys(struct signer_opts *o, const struct kskit_zone *z,
+		       struct kskit_keybundle **kb);
+
+/* One run: the zone read, the keys of *kb (loaded first when NULL), the
+ * signed zone written with a serial past the one it replaces, a line
+ * said, the reload command run. */
+int signer_run(struct signer_opts *o, struct kskit_keybundle **kb);
+
+/* Keep the zone signed until SIGTERM or SIGINT: see kskit signer --help. */
+int signer_daemon(struct signer_opts *o);
+
+#endif
