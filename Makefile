@@ -110,6 +110,7 @@ $(BUILD)/bench/bare-sign: bench/bare-sign.c $(BUILD)/.deps-ok
 bench: $(KSKIT) $(BUILD)/bench/bare-sign $(BUILD)/cards/cac-bridge
 	KSKIT="$(abspath $(KSKIT))" BARE_SIGN="$(abspath $(BUILD)/bench/bare-sign)" sh bench/token-sign
 	KSKIT="$(abspath $(KSKIT))" sh bench/ksr-sign
+	KSKIT="$(abspath $(KSKIT))" sh bench/zone-sign
 
 install: $(KSKIT)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SHAREDIR)/ceremony

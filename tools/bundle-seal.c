@@ -9,6 +9,7 @@
 #include <openssl/pem.h>
 
 #include "cli.h"
+#include "cli-bundle.h"
 #include "commands.h"
 #include "lib/envelope.h"
 #include "lib/error.h"
@@ -151,12 +152,7 @@ static int load(const struct seal_opts *o, struct material *m)
 	if (o->anchor && (ret = cli_read_anchor(o->anchor, &m->anchor)) != 0)
 		return ret;
 	if (o->passphrase) {
-		char source[4200];
-
-		if (o->pass_file)
-			snprintf(source, sizeof(source), "file:%s", o->pass_file);
-		ret = cli_get_pin("Keybundle passphrase", o->pass_file ? source : NULL,
-				  "KSKIT_BUNDLE_PASSPHRASE", 1, &m->pass);
+		ret = cli_bundle_passphrase(o->pass_file, 1, &m->pass);
 		if (ret == 0 && strlen(m->pass) < 12)
 			ret = kskit_error_set(
 				KSKIT_EPIN_POLICY,

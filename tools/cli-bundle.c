@@ -1,5 +1,6 @@
 /* cli-bundle.c - what the keybundle commands and the signer share: the
  * secret that opens a keybundle, opening one, reading a manifest. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,18 +15,30 @@
 #include "lib/secret.h"
 #include "lib/utc.h"
 
+int cli_bundle_passphrase(const char *file, int confirm, char **pass)
+{
+	char *abs = file ? realpath(file, NULL) : NULL, *source = NULL;
+	int ret;
+
+	if (file && !abs)
+		return kskit_error_set(KSKIT_EPIN_SOURCE, "%s: %s", file, strerror(errno));
+	if (abs && asprintf(&source, "file:%s", abs) < 0)
+		source = NULL;
+	free(abs);
+	if (file && !source)
+		return KSKIT_ENOMEM;
+	ret = cli_get_pin("Keybundle passphrase", source, "KSKIT_BUNDLE_PASSPHRASE", confirm, pass);
+	free(source);
+	return ret;
+}
+
 int cli_unlock_load(struct cli_unlock *u)
 {
 	const struct kskit_alg *alg;
-	char source[4200];
 	int ret;
 
-	if (!u->key_path) {
-		if (u->pass_file)
-			snprintf(source, sizeof(source), "file:%s", u->pass_file);
-		return cli_get_pin("Keybundle passphrase", u->pass_file ? source : NULL,
-				   "KSKIT_BUNDLE_PASSPHRASE", 0, &u->pass);
-	}
+	if (!u->key_path)
+		return cli_bundle_passphrase(u->pass_file, 0, &u->pass);
 	ret = kskit_keyfile_read(u->key_path, cli_pem_passphrase, (void *)u->key_path, &u->key,
 				 &alg);
 	if (ret)

@@ -24,6 +24,10 @@ struct cli_unlock {
  * usage error's status for any other option c. */
 int cli_unlock_option(int c, const char *usage, struct cli_unlock *u);
 
+/* The keybundles' passphrase: the first line of file (any path), else
+ * KSKIT_BUNDLE_PASSPHRASE, else the terminal (twice with confirm). */
+int cli_bundle_passphrase(const char *file, int confirm, char **pass);
+
 /* Load the key and certificate, or get the passphrase (first line of the
  * --passphrase-file, KSKIT_BUNDLE_PASSPHRASE, or the terminal). */
 int cli_unlock_load(struct cli_unlock *u);

@@ -75,6 +75,13 @@ check $? "the second period carries one private key: the pre-published ZSK's sta
 rc_is 0 "bundle verify: the whole manifest, from the KSK's DS" \
 	"$KSKIT" bundle verify --ksk "${KSK%.key}.ds" "$M"
 out_has "^all 3 keybundles verified\$" "all 3 verified"
+printf '%s\n' "$PASS" >pass.txt
+rc_is 0 "bundle open, the passphrase from a file (a relative path)" env -u KSKIT_BUNDLE_PASSPHRASE \
+	"$KSKIT" bundle open --passphrase-file pass.txt --output - "$first"
+out_has "^;; kskit keybundle 1\.0\$" "--passphrase-file: opened"
+rc_is 1 "bundle open, a passphrase file that is not there" env -u KSKIT_BUNDLE_PASSPHRASE \
+	"$KSKIT" bundle open --passphrase-file nothere.txt --output - "$first"
+err_has "nothere.txt: No such file or directory" "a missing passphrase file: says so"
 rc_is 0 "bundle inspect" "$KSKIT" bundle inspect "$first"
 out_has "^  EnvelopedData \(not authenticated\)\$" "inspect: EnvelopedData"
 out_has "^  recipient: password \(PBKDF2\)\$" "inspect: a password recipient"
