@@ -55,6 +55,14 @@ err_has() {
 	_report $? "$2"
 }
 
+# key_tag FILE: the key tag a K<zone>+<alg>+<tag>[.key|.private] name
+# carries, without the zeros that pad it to five digits.
+key_tag() {
+	_kt=${1##*+}
+	_kt=${_kt%.key}
+	printf '%s\n' "${_kt%.private}" | sed 's/^0*\(.\)/\1/'
+}
+
 # full_disk DESC CMD...: run CMD, which writes into $WORK/full, on a full
 # file system (a 16 KiB tmpfs, filled up): it must exit 1, say "No space
 # left on device" and leave nothing behind.  Skipped where no tmpfs can be

@@ -24,7 +24,7 @@ suite_import_bind() {
 	_alg=$1 _bits=$2
 	# shellcheck disable=SC2086
 	_k=$(cd "$WORK" && dnssec-keygen -q -a "$_alg" ${_bits:+-b $_bits} -f KSK -K "$WORK" example.com)
-	_tag=$(printf '%s' "$_k" | sed 's/.*+0*\([0-9][0-9]*\)$/\1/')
+	_tag=$(key_tag "$_k")
 	rc_is 0 "import a BIND $_alg key ($_k)" "$KSKIT" token import --label "$_k" "$WORK/$_k.private" "$URI"
 	rc_is 0 "token show after importing $_k" "$KSKIT" token show "pkcs11:token=$LABEL;object=$_k;type=private?module-path=$MODULE"
 	out_has "key tag $_tag as KSK" "token show gives BIND's key tag $_tag for $_k"
@@ -40,7 +40,7 @@ suite_import_bind() {
 # suite_import_ldns ALG: the same with ldns-keygen's key.
 suite_import_ldns() {
 	_k=$(cd "$WORK" && ldns-keygen -a "$1" -k example.net)
-	_tag=$(printf '%s' "$_k" | sed 's/.*+0*\([0-9][0-9]*\)$/\1/')
+	_tag=$(key_tag "$_k")
 	rc_is 0 "import an ldns $1 key ($_k)" "$KSKIT" token import --label "$_k" "$WORK/$_k.private" "$URI"
 	out_has "key tag $_tag as KSK" "token import shows ldns's key tag $_tag"
 }
@@ -203,7 +203,7 @@ suite_keygen() {
 		"$KSKIT" keygen --zone example.com --algorithm "$1" ${2:+--bits $2} --ds both \
 		--output-dir "$_out" "$URI"
 	_k=$(find "$_out" -name "K*.key" -exec basename {} .key \;)
-	_tag=$(printf '%s' "$_k" | sed 's/.*+0*\([0-9][0-9]*\)$/\1/')
+	_tag=$(key_tag "$_k")
 	[ "$(stat -c %a "$_out/$_k.private")" = 600 ] && grep -q '^Label: pkcs11:.*type=private' "$_out/$_k.private"
 	check $? "keygen $1: the .private (0600) names the token key by URI"
 	_ours=$(awk '$4 == "DS" && $7 == 2 { print tolower($8) }' "$_out/$_k.ds")

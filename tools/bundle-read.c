@@ -58,9 +58,8 @@ int cmd_bundle_open(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_unlock u = { 0 };
-	struct kskit_keybundle *kb = NULL;
 	const char *output = NULL;
-	char *text = NULL, *copy = NULL;
+	char *text = NULL;
 	size_t len = 0;
 	int c, ret, status = EXIT_OK;
 
@@ -77,21 +76,14 @@ int cmd_bundle_open(int argc, char **argv)
 	ret = cli_unlock_load(&u);
 	if (ret == 0)
 		ret = cli_decrypt(argv[optind], &u, NULL, &text, &len);
-	/* only what reads as a keybundle comes out */
-	if (ret == 0 && !(copy = kskit_secret_alloc(len)))
-		ret = KSKIT_ENOMEM;
-	if (ret == 0) {
-		memcpy(copy, text, len);
-		ret = kskit_keybundle_parse(copy, len, &kb);
-	}
+	if (ret == 0) /* only what reads as a keybundle comes out */
+		ret = cli_bundle_text_reads(text, len);
 	if (ret == 0 && strcmp(output, "-") == 0)
 		ret = fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : KSKIT_EIO;
 	else if (ret == 0)
 		ret = cli_write_file(output, text, len, 1);
 	if (ret)
 		status = cli_fail(NULL, ret);
-	kskit_keybundle_free(kb);
-	kskit_secret_free(copy);
 	kskit_secret_free(text);
 	cli_unlock_free(&u);
 	return status;
@@ -161,45 +153,27 @@ static void print_one(const struct kskit_keybundle *kb, const char *name)
 	putchar('\n');
 }
 
-static int verify_manifest(const char *path, char *text, const struct cli_unlock *u,
+static int verify_manifest(const struct cli_manifest *m, const struct cli_unlock *u,
 			   const ldns_rr *anchor)
 {
-	const char *slash = strrchr(path, '/');
-	int dir_len = slash ? (int)(slash - path) : 1;
 	struct kskit_keybundle *prev = NULL;
-	char *save = NULL, *line;
-	size_t n = 0;
 	int ret = 0;
 
-	for (line = strtok_r(text, "\n", &save); ret == 0 && line;
-	     line = strtok_r(NULL, "\n", &save)) {
+	for (size_t i = 0; ret == 0 && i < m->n; i++) {
+		const struct cli_manifest_entry *e = &m->entries[i];
 		struct kskit_keybundle *kb = NULL;
-		char *hex, *name, *file = NULL;
 
-		if (cli_manifest_line(line, &hex, &name) != 0) {
-			ret = kskit_error_set(KSKIT_EKEYBUNDLE,
-					      "%s: line %zu is not \"SHA-256  "
-					      "NAME\"",
-					      path, n + 1);
-			break;
-		}
-		if (asprintf(&file, "%.*s/%s", dir_len, slash ? path : ".", name) < 0)
-			return KSKIT_ENOMEM;
-		ret = cli_unseal(file, u, hex, &kb);
+		ret = cli_unseal(e->path, u, e->hex, &kb);
 		if (ret == 0)
-			ret = check_one(kb, prev, anchor, file);
+			ret = check_one(kb, prev, anchor, e->path);
 		if (ret == 0)
-			print_one(kb, name);
+			print_one(kb, e->name);
 		kskit_keybundle_free(prev);
 		prev = kb;
-		free(file);
-		n++;
 	}
 	kskit_keybundle_free(prev);
-	if (ret == 0 && n == 0)
-		ret = kskit_error_set(KSKIT_EKEYBUNDLE, "%s lists no keybundle", path);
 	if (ret == 0)
-		printf("all %zu keybundles verified\n", n);
+		printf("all %zu keybundles verified\n", m->n);
 	return ret;
 }
 
@@ -216,8 +190,7 @@ int cmd_bundle_verify(int argc, char **argv)
 	struct cli_unlock u = { 0 };
 	ldns_rr *anchor = NULL;
 	const char *anchor_path = NULL;
-	char *text = NULL;
-	size_t len = 0;
+	struct cli_manifest m = { 0 };
 	int c, ret, status = EXIT_OK;
 
 	while ((c = getopt_long(argc, argv, "K:C:P:k:h", opts, NULL)) != -1) {
@@ -230,21 +203,21 @@ int cmd_bundle_verify(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage(verify_usage, "give one manifest");
-	ret = cli_read_file(argv[optind], CLI_BUNDLE_MAX, &text, &len);
+	ret = cli_manifest_read(argv[optind], &m);
 	if (ret == 0) {
 		printf("manifest ");
-		ret = cli_print_digest(stdout, argv[optind], text, len);
+		ret = cli_print_digest(stdout, argv[optind], m.text, m.len);
 	}
 	if (ret == 0 && anchor_path)
 		ret = cli_read_anchor(anchor_path, &anchor);
 	if (ret == 0)
 		ret = cli_unlock_load(&u);
 	if (ret == 0)
-		ret = verify_manifest(argv[optind], text, &u, anchor);
+		ret = verify_manifest(&m, &u, anchor);
 	if (ret)
 		status = cli_fail(NULL, ret);
 	ldns_rr_free(anchor);
 	cli_unlock_free(&u);
-	free(text);
+	cli_manifest_free(&m);
 	return status;
 }

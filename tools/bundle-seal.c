@@ -210,21 +210,15 @@ static int seal_one(const struct kskit_keybundle *kb, const struct material *m,
 				       .n_certs = o->n_cert,
 				       .passphrase = m->pass,
 				       .iterations = (uint32_t)o->iterations };
-	struct kskit_keybundle *back = NULL;
-	char *text = NULL, *copy = NULL;
+	char *text = NULL;
 	uint8_t *der = NULL;
 	size_t len = 0, der_len = 0;
 	int ret = kskit_keybundle_verify(kb, m->anchor);
 
 	if (ret == 0)
 		ret = kskit_keybundle_format(kb, &text, &len);
-	/* what the online side will parse, parsed here first */
-	if (ret == 0 && !(copy = kskit_secret_alloc(len)))
-		ret = KSKIT_ENOMEM;
-	if (ret == 0) {
-		memcpy(copy, text, len);
-		ret = kskit_keybundle_parse(copy, len, &back);
-	}
+	if (ret == 0) /* what the online side will parse, parsed here first */
+		ret = cli_bundle_text_reads(text, len);
 	if (ret == 0)
 		ret = kskit_envelope_seal(text, len, &to, &der, &der_len);
 	if (ret == 0)
@@ -233,8 +227,6 @@ static int seal_one(const struct kskit_keybundle *kb, const struct material *m,
 		cli_sha256_hex(der, der_len, hex);
 	if (ret == 0)
 		ret = cli_print_digest(stdout, path, der, der_len);
-	kskit_keybundle_free(back);
-	kskit_secret_free(copy);
 	kskit_secret_free(text);
 	OPENSSL_free(der);
 	return ret;

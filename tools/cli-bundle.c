@@ -120,8 +120,23 @@ int cli_unseal(const char *path, const struct cli_unlock *u, const char *want,
 	return ret;
 }
 
+int cli_bundle_text_reads(const char *text, size_t len)
+{
+	char *copy = kskit_secret_alloc(len);
+	struct kskit_keybundle *kb = NULL;
+	int ret;
+
+	if (!copy)
+		return KSKIT_ENOMEM;
+	memcpy(copy, text, len);
+	ret = kskit_keybundle_parse(copy, len, &kb);
+	kskit_keybundle_free(kb);
+	kskit_secret_free(copy);
+	return ret;
+}
+
 /* One manifest line: "HEX  NAME", NAME a plain file name. */
-int cli_manifest_line(char *line, char **hex, char **name)
+static int manifest_line(char *line, char **hex, char **name)
 {
 	if (strlen(line) < 67 || line[64] != ' ' || line[65] != ' ' || strchr(line + 66, '/'))
 		return -1;
@@ -132,6 +147,68 @@ int cli_manifest_line(char *line, char **hex, char **name)
 	*hex = line;
 	*name = line + 66;
 	return 0;
+}
+
+int cli_manifest_read(const char *path, struct cli_manifest *m)
+{
+	const char *slash = strrchr(path, '/');
+	char *save = NULL, *line;
+	int ret = cli_read_file(path, CLI_BUNDLE_MAX, &m->text, &m->len);
+
+	*m = (struct cli_manifest){ .text = m->text, .len = m->len };
+	if (ret == 0 && (!(m->lines = strdup(m->text)) ||
+			 !(m->entries = calloc(m->len / 67 + 1, sizeof(*m->entries)))))
+		ret = KSKIT_ENOMEM;
+	for (line = ret ? NULL : strtok_r(m->lines, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct cli_manifest_entry *e = &m->entries[m->n];
+		char *hex, *name;
+
+		if (manifest_line(line, &hex, &name) != 0) {
+			ret = kskit_error_set(KSKIT_EKEYBUNDLE,
+					      "%s is not a manifest of keybundles: line %zu is not "
+					      "\"SHA-256  NAME\"",
+					      path, m->n + 1);
+			break;
+		}
+		m->n++;
+		e->hex = hex;
+		e->name = name;
+		if (cli_bundle_period(name, &e->from, &e->until) != 0)
+			e->from = e->until = -1;
+		if (asprintf(&e->path, "%.*s/%s", slash ? (int)(slash - path) : 1,
+			     slash ? path : ".", name) < 0) {
+			e->path = NULL;
+			ret = KSKIT_ENOMEM;
+			break;
+		}
+	}
+	if (ret == 0 && m->n == 0)
+		ret = kskit_error_set(KSKIT_EKEYBUNDLE, "%s lists no keybundle", path);
+	if (ret)
+		cli_manifest_free(m);
+	return ret;
+}
+
+int cli_manifest_periods(const char *path, const struct cli_manifest *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->entries[i].from < 0)
+			return kskit_error_set(KSKIT_EKEYBUNDLE,
+					       "%s is not a manifest of keybundles: %s names no "
+					       "period",
+					       path, m->entries[i].name);
+	return 0;
+}
+
+void cli_manifest_free(struct cli_manifest *m)
+{
+	for (size_t i = 0; m->entries && i < m->n; i++)
+		free(m->entries[i].path);
+	free(m->entries);
+	free(m->lines);
+	free(m->text);
+	*m = (struct cli_manifest){ 0 };
 }
 
 /* The period a keybundle's file name gives: ZONE.FROM-UNTIL.kb. */

@@ -42,8 +42,35 @@ int cli_decrypt(const char *path, const struct cli_unlock *u, const char *want, 
 int cli_unseal(const char *path, const struct cli_unlock *u, const char *want,
 	       struct kskit_keybundle **kb);
 
-/* A manifest line "HEX  NAME" (NAME a plain file name), split in place. */
-int cli_manifest_line(char *line, char **hex, char **name);
+/* Does a keybundle's text (len bytes) read as one?  Parsed in a secret
+ * copy, the text itself left as it is: 0, or the parser's error. */
+int cli_bundle_text_reads(const char *text, size_t len);
+
+/* One line of a manifest: "HEX  NAME", NAME a plain file name. */
+struct cli_manifest_entry {
+	const char *hex, *name; /* into the manifest's lines */
+	char *path;		/* the file, in the manifest's directory */
+	time_t from, until;	/* the period the name gives, or -1 */
+};
+
+struct cli_manifest {
+	char *text; /* the file as it was read, len bytes */
+	size_t len;
+	char *lines; /* a copy, split into the entries */
+	struct cli_manifest_entry *entries;
+	size_t n;
+};
+
+/* Read the manifest at path: at least one entry, every line one.
+ * KSKIT_EKEYBUNDLE naming the line otherwise.  Free with
+ * cli_manifest_free(). */
+int cli_manifest_read(const char *path, struct cli_manifest *m);
+
+/* 0 when every entry names its period (ZONE.FROM-UNTIL.kb), else
+ * KSKIT_EKEYBUNDLE. */
+int cli_manifest_periods(const char *path, const struct cli_manifest *m);
+
+void cli_manifest_free(struct cli_manifest *m);
 
 /* The period a keybundle's file name gives, ZONE.FROM-UNTIL.kb (times
  * YYYYMMDDhhmmss): 0, or -1 for another name. */

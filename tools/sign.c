@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -19,6 +17,7 @@
 #include "lib/ksr.h"
 #include "lib/ksrxml.h"
 #include "lib/object.h"
+#include "lib/pkey.h"
 #include "lib/policy.h"
 #include "lib/sign.h"
 #include "lib/skr.h"
@@ -388,14 +387,9 @@ static void ksk_policy(const struct kskit_policy *pol, const struct ksk_slot *sl
 					  .max_overlap = pol->max_overlap,
 					  .min_overlap = pol->min_overlap };
 	for (size_t i = 0; i < n && out->n_algs < KSKIT_KSR_POLICY_ALGS; i++) {
-		BIGNUM *e = NULL;
-
 		out->algs[out->n_algs].alg = ksks[i].alg->number;
-		out->algs[out->n_algs].size = (unsigned)EVP_PKEY_get_bits(slots[i].pub);
-		if (ksks[i].alg->key_type == CKK_RSA &&
-		    EVP_PKEY_get_bn_param(slots[i].pub, OSSL_PKEY_PARAM_RSA_E, &e) == 1)
-			out->algs[out->n_algs].exponent = BN_get_word(e);
-		BN_free(e);
+		kskit_pkey_size(slots[i].pub, ksks[i].alg, &out->algs[out->n_algs].size,
+				&out->algs[out->n_algs].exponent);
 		out->n_algs++;
 	}
 }

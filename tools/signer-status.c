@@ -30,32 +30,24 @@ struct coverage {
 
 static int read_coverage(const char *path, time_t now, struct coverage *c)
 {
-	char *text = NULL, *save = NULL, *line;
-	size_t len = 0;
-	int ret = cli_read_file(path, CLI_BUNDLE_MAX, &text, &len);
+	struct cli_manifest m = { 0 };
+	int ret = cli_manifest_read(path, &m);
 
-	for (line = ret ? NULL : strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *hex, *name;
-		time_t from, until;
+	if (ret == 0)
+		ret = cli_manifest_periods(path, &m);
+	for (size_t i = 0; ret == 0 && i < m.n; i++) {
+		const struct cli_manifest_entry *e = &m.entries[i];
 
-		if (cli_manifest_line(line, &hex, &name) != 0 ||
-		    cli_bundle_period(name, &from, &until) != 0) {
-			ret = kskit_error_set(KSKIT_EKEYBUNDLE, "%s: not a manifest of keybundles",
-					      path);
-			break;
-		}
-		c->n++;
-		if (from <= now && now < until)
-			c->current = c->n, c->from = from, c->until = until;
-		if (until > c->last) {
-			c->last = until;
-			snprintf(c->zone, sizeof(c->zone), "%.*s", (int)(strlen(name) - 33), name);
+		if (e->from <= now && now < e->until)
+			c->current = i + 1, c->from = e->from, c->until = e->until;
+		if (e->until > c->last) {
+			c->last = e->until;
+			snprintf(c->zone, sizeof(c->zone), "%.*s", (int)(strlen(e->name) - 33),
+				 e->name);
 		}
 	}
-	if (ret == 0 && c->n == 0)
-		ret = kskit_error_set(KSKIT_EKEYBUNDLE, "%s lists no keybundle", path);
-	free(text);
+	c->n = m.n;
+	cli_manifest_free(&m);
 	return ret;
 }
 

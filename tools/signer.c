@@ -224,48 +224,36 @@ static int parse(int argc, char **argv, struct signer_opts *o)
 /* Model A: the keybundle of the manifest whose period covers now. */
 static int bundle_from_manifest(const struct signer_opts *o, struct kskit_keybundle **kb)
 {
-	const char *slash = strrchr(o->manifest, '/');
-	char *text = NULL, *save = NULL, *line, *hex = NULL, *name = NULL, *file = NULL;
+	const struct cli_manifest_entry *pick = NULL;
+	struct cli_manifest m = { 0 };
 	time_t first = -1, last = -1;
-	size_t len = 0;
-	int ret = cli_read_file(o->manifest, CLI_BUNDLE_MAX, &text, &len);
+	int ret = cli_manifest_read(o->manifest, &m);
 
-	for (line = ret ? NULL : strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *h, *n;
-		time_t start, until;
+	if (ret == 0)
+		ret = cli_manifest_periods(o->manifest, &m);
+	for (size_t i = 0; ret == 0 && i < m.n; i++) {
+		const struct cli_manifest_entry *e = &m.entries[i];
 
-		if (cli_manifest_line(line, &h, &n) != 0 ||
-		    cli_bundle_period(n, &start, &until) != 0) {
-			ret = kskit_error_set(KSKIT_EKEYBUNDLE, "%s: not a manifest of keybundles",
-					      o->manifest);
-			break;
-		}
-		if (first < 0 || start < first)
-			first = start;
-		if (until > last)
-			last = until;
-		if (start <= o->sign.now && o->sign.now < until)
-			hex = h, name = n;
+		if (first < 0 || e->from < first)
+			first = e->from;
+		if (e->until > last)
+			last = e->until;
+		if (e->from <= o->sign.now && o->sign.now < e->until)
+			pick = e;
 	}
-	if (ret == 0 && !name) {
+	if (ret == 0 && !pick) {
 		char when[32];
 
 		kskit_utc_format(o->sign.now < first ? first : last, KSKIT_UTC_ISO, when,
 				 sizeof(when));
 		ret = kskit_error_set(KSKIT_EKEYBUNDLE, "no keybundle covers now: %s %s",
-				      first < 0		    ? "the manifest lists none"
-				      : o->sign.now < first ? "the first one starts at"
-							    : "the last one ended at",
-				      first < 0 ? "" : when);
+				      o->sign.now < first ? "the first one starts at"
+							  : "the last one ended at",
+				      when);
 	}
-	if (ret == 0 && asprintf(&file, "%.*s/%s", slash ? (int)(slash - o->manifest) : 1,
-				 slash ? o->manifest : ".", name) < 0)
-		ret = KSKIT_ENOMEM;
 	if (ret == 0)
-		ret = cli_unseal(file, &o->unlock, hex, kb);
-	free(file);
-	free(text);
+		ret = cli_unseal(pick->path, &o->unlock, pick->hex, kb);
+	cli_manifest_free(&m);
 	return ret;
 }
 

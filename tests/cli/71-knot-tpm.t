@@ -56,7 +56,7 @@ knot_on_tpm() {
 		--output-dir "$WORK/keys" "$URI"
 	set -- "$WORK"/keys/K*.key
 	key=$1
-	tag=$(printf '%s\n' "$key" | sed -n 's/.*+0*\([0-9][0-9]*\)\.key$/\1/p')
+	tag=$(key_tag "$key")
 	[ "$#" -eq 1 ] && [ -n "$tag" ] && [ -f "${key%.key}.ds" ]
 	check $? "$n: one KSK, ${key##*/}, with its .ds"
 	out_has "^KSK K${ZONE%.}\.\+[0-9]{3}\+0*$tag on the token: pkcs11:.*;token=$LABEL;" \

@@ -22,9 +22,7 @@ rc_is 0 "a SoftHSM token" softhsm2-util --init-token --free --label "$LABEL" \
 rc_is 0 "kskit keygen: an ECDSAP256SHA256 KSK for example.com" "$KSKIT" keygen --zone example.com \
 	--algorithm ECDSAP256SHA256 --output-dir "$WORK" "$URI"
 KEY=$(ls "$WORK"/Kexample.com.+013+*.key)
-TAG=${KEY##*+}
-TAG=${TAG%.key}
-TAG=$(printf "%s\n" "$TAG" | sed "s/^0*\(.\)/\1/") # the file name pads the tag to 5 digits
+TAG=$(key_tag "$KEY")
 # a second, RSA KSK that is not in any request's way
 rc_is 0 "kskit keygen: an RSASHA256 KSK too" "$KSKIT" keygen --zone example.com \
 	--algorithm RSASHA256 --output-dir "$WORK" "$URI"

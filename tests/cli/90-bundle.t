@@ -31,12 +31,8 @@ check $? "a KSK on the token, two ZSKs from its randomness, and a second KSK"
 KSK=$(ls ksk/*.key)
 Z1=$(ls zsk1/*.private)
 Z2=$(ls zsk2/*.private)
-T1=$(basename "$Z1" .private)
-T1=${T1##*+}
-T1=$(printf '%s\n' "$T1" | sed 's/^0*\(.\)/\1/')
-T2=$(basename "$Z2" .private)
-T2=${T2##*+}
-T2=$(printf '%s\n' "$T2" | sed 's/^0*\(.\)/\1/')
+T1=$(key_tag "$Z1")
+T2=$(key_tag "$Z2")
 START=$((($(date +%s) / 3600 + 1) * 3600))
 "$KSKIT" ksr --zsk "${Z1%.private}.key,bundles=-2" --zsk "${Z2%.private}.key,bundles=2-" \
 	--periods 3 --start "$START" --output req.ksr >/dev/null &&

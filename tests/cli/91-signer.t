@@ -32,12 +32,8 @@ done
 KSK=$(ls ksk/*.key)
 Z1=$(ls zsk1/*.private)
 Z2=$(ls zsk2/*.private)
-tag() {
-	t=$(basename "$1" .private)
-	printf '%s\n' "${t##*+}" | sed 's/^0*\(.\)/\1/'
-}
-T1=$(tag "$Z1")
-T2=$(tag "$Z2")
+T1=$(key_tag "$Z1")
+T2=$(key_tag "$Z2")
 awk '$4 == "DS" && $7 == 2' "${KSK%.key}.ds" >ksk.ds
 DAY=86400
 START=$((($(date +%s) / 3600 - 1) * 3600))

@@ -97,3 +97,24 @@ int kskit_dnskey_is_key(const ldns_rr *dnskey, EVP_PKEY *key, const struct kskit
 	free(pub);
 	return same;
 }
+
+int kskit_dnskey_same(const ldns_rr *a, const ldns_rr *b)
+{
+	return ldns_rdf_compare(ldns_rr_rdf(a, 3), ldns_rr_rdf(b, 3)) == 0 &&
+	       ldns_rdf_compare(ldns_rr_rdf(a, 2), ldns_rr_rdf(b, 2)) == 0;
+}
+
+ldns_rr_list *kskit_rrs_of_type(const ldns_rr_list *list, ldns_rr_type type)
+{
+	ldns_rr_list *set = ldns_rr_list_new();
+
+	for (size_t i = 0; set && i < ldns_rr_list_rr_count(list); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(list, i);
+
+		if (ldns_rr_get_type(rr) == type && !ldns_rr_list_push_rr(set, rr)) {
+			ldns_rr_list_free(set);
+			return NULL;
+		}
+	}
+	return set;
+}

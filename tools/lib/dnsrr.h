@@ -17,6 +17,14 @@ int kskit_rr_complete(const ldns_rr *rr);
  * and public key field?  1 or 0. */
 int kskit_dnskey_is_key(const ldns_rr *dnskey, EVP_PKEY *key, const struct kskit_alg *alg);
 
+/* Are two DNSKEY records the same key: algorithm and public key, whatever
+ * their flags (a key revoked or not)?  1 or 0. */
+int kskit_dnskey_same(const ldns_rr *a, const ldns_rr *b);
+
+/* The records of list of type, as an RRset (the records stay list's:
+ * free with ldns_rr_list_free()); NULL when out of memory. */
+ldns_rr_list *kskit_rrs_of_type(const ldns_rr_list *list, ldns_rr_type type);
+
 #define KSKIT_DS_SHA256 2
 #define KSKIT_DS_SHA384 4
 

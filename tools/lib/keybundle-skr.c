@@ -22,8 +22,7 @@ static int publishes(const struct kskit_ksr *skr, size_t b, const ldns_rr *key)
 	for (size_t i = 0; i < ldns_rr_list_rr_count(skr->bundles[b].records); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(skr->bundles[b].records, i);
 
-		if (is_zsk(rr) && ldns_rdf_compare(ldns_rr_rdf(rr, 3), ldns_rr_rdf(key, 3)) == 0 &&
-		    ldns_rdf_compare(ldns_rr_rdf(rr, 2), ldns_rr_rdf(key, 2)) == 0)
+		if (is_zsk(rr) && kskit_dnskey_same(rr, key))
 			return 1;
 	}
 	return 0;

@@ -2,34 +2,17 @@
 #include <ldns/ldns.h>
 
 #include "dnskey.h"
+#include "dnsrr.h"
 #include "error.h"
 #include "keybundle.h"
 #include "rrsig.h"
-
-/* The records of kb of type, as an RRset (the records stay kb's). */
-static ldns_rr_list *rrset(const struct kskit_keybundle *kb, ldns_rr_type type)
-{
-	ldns_rr_list *set = ldns_rr_list_new();
-
-	for (size_t i = 0; set && i < ldns_rr_list_rr_count(kb->records); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(kb->records, i);
-
-		if (ldns_rr_get_type(rr) == type && !ldns_rr_list_push_rr(set, rr)) {
-			ldns_rr_list_free(set);
-			return NULL;
-		}
-	}
-	return set;
-}
 
 /* Is key the anchor's key: the same DNSKEY, or the key of the DS? */
 static int anchored(const ldns_rr *key, const ldns_rr *anchor)
 {
 	if (ldns_rr_get_type(anchor) == LDNS_RR_TYPE_DS)
 		return ldns_rr_compare_ds(key, anchor);
-	return ldns_rr_get_type(anchor) == LDNS_RR_TYPE_DNSKEY &&
-	       ldns_rdf_compare(ldns_rr_rdf(key, 3), ldns_rr_rdf(anchor, 3)) == 0 &&
-	       ldns_rdf_compare(ldns_rr_rdf(key, 2), ldns_rr_rdf(anchor, 2)) == 0;
+	return ldns_rr_get_type(anchor) == LDNS_RR_TYPE_DNSKEY && kskit_dnskey_same(key, anchor);
 }
 
 /* DNSKEY, CDS, CDNSKEY: the types a keybundle holds (the parser
@@ -58,7 +41,7 @@ static const ldns_rr *signer(const ldns_rr_list *keys, const ldns_rr_list *set, 
 
 int kskit_keybundle_verify(const struct kskit_keybundle *kb, const ldns_rr *anchor)
 {
-	ldns_rr_list *keys = rrset(kb, LDNS_RR_TYPE_DNSKEY);
+	ldns_rr_list *keys = kskit_rrs_of_type(kb->records, LDNS_RR_TYPE_DNSKEY);
 	int ret = keys ? 0 : KSKIT_ENOMEM, by_ksk = 0;
 
 	for (size_t i = 0; ret == 0 && i < ldns_rr_list_rr_count(kb->records); i++) {
@@ -69,7 +52,7 @@ int kskit_keybundle_verify(const struct kskit_keybundle *kb, const ldns_rr *anch
 		if (ldns_rr_get_type(sig) != LDNS_RR_TYPE_RRSIG)
 			continue;
 		covered = ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(sig));
-		if (!(set = rrset(kb, covered))) {
+		if (!(set = kskit_rrs_of_type(kb->records, covered))) {
 			ret = KSKIT_ENOMEM;
 			break;
 		}

@@ -1,12 +1,11 @@
 /* ksrbuild.c - a Key Signing Request from ZSKs held here and a schedule. */
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
 
 #include "dnskey.h"
 #include "error.h"
 #include "ksrbuild.h"
+#include "pkey.h"
 #include "uuid.h"
 
 static int check_zsks(const struct kskit_ksr_schedule *s, const struct kskit_ksr_zsk *zsks,
@@ -124,20 +123,15 @@ static int zsk_policy(const struct kskit_ksr_schedule *s, const struct kskit_ksr
 	for (size_t i = 0; i < n; i++) {
 		const ldns_rdf *pub = ldns_rr_rdf(zsks[i].dnskey, 3);
 		EVP_PKEY *pk = NULL;
-		BIGNUM *e = NULL;
 		unsigned bits;
-		unsigned long exponent = 0;
+		unsigned long exponent;
 		size_t j;
 		int ret = kskit_dnskey_to_pkey(zsks[i].alg, ldns_rdf_data(pub), ldns_rdf_size(pub),
 					       &pk);
 
 		if (ret)
 			return ret;
-		bits = (unsigned)EVP_PKEY_get_bits(pk);
-		if (zsks[i].alg->key_type == CKK_RSA &&
-		    EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &e) == 1)
-			exponent = BN_get_word(e);
-		BN_free(e);
+		kskit_pkey_size(pk, zsks[i].alg, &bits, &exponent);
 		EVP_PKEY_free(pk);
 		for (j = 0; j < out->n_algs; j++)
 			if (out->algs[j].alg == zsks[i].alg->number && out->algs[j].size == bits &&

@@ -1,3 +1,6 @@
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+
 #include "alg.h"
 #include "error.h"
 #include "pkey.h"
@@ -23,4 +26,16 @@ EVP_PKEY *kskit_pkey_generate(const struct kskit_alg *alg, unsigned bits)
 	if (alg->key_type == CKK_EC)
 		return EVP_PKEY_Q_keygen(NULL, NULL, "EC", alg->group);
 	return EVP_PKEY_Q_keygen(NULL, NULL, alg->group);
+}
+
+void kskit_pkey_size(EVP_PKEY *pk, const struct kskit_alg *alg, unsigned *bits,
+		     unsigned long *exponent)
+{
+	BIGNUM *e = NULL;
+
+	*bits = (unsigned)EVP_PKEY_get_bits(pk);
+	*exponent = 0;
+	if (alg->key_type == CKK_RSA && EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &e) == 1)
+		*exponent = BN_get_word(e);
+	BN_free(e);
 }

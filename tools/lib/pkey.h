@@ -17,4 +17,9 @@ struct kskit_alg;
  * OpenSSL's RNG.  NULL on failure. */
 EVP_PKEY *kskit_pkey_generate(const struct kskit_alg *alg, unsigned bits);
 
+/* What a key policy lists of pk (of alg): its size in bits and, for RSA,
+ * its public exponent (else 0). */
+void kskit_pkey_size(EVP_PKEY *pk, const struct kskit_alg *alg, unsigned *bits,
+		     unsigned long *exponent);
+
 #endif

@@ -187,22 +187,6 @@ static const char *key_id(const struct kskit_ksk *k, const ldns_rr *dnskey, char
 	return buf;
 }
 
-/* Every record of type in d, as an RRset (the records stay d's). */
-static ldns_rr_list *rrset_of(const struct draft *d, ldns_rr_type type)
-{
-	ldns_rr_list *set = ldns_rr_list_new();
-
-	for (size_t i = 0; set && i < ldns_rr_list_rr_count(d->records); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(d->records, i);
-
-		if (ldns_rr_get_type(rr) == type && !ldns_rr_list_push_rr(set, rr)) {
-			ldns_rr_list_free(set);
-			return NULL;
-		}
-	}
-	return set;
-}
-
 /* CDNSKEY and CDS for every signing (not revoked) KSK. */
 static int put_cds(struct draft *d, const struct kskit_ksk *ksks, size_t n,
 		   const struct kskit_skr_slot *s, const struct kskit_skr_params *p)
@@ -252,7 +236,7 @@ static int put_rrsig(struct draft *d, ldns_rr_type type, const struct kskit_ksk 
 		.inception = (uint32_t)s->inception,
 		.expiration = (uint32_t)s->expiration,
 	};
-	ldns_rr_list *set = rrset_of(d, type);
+	ldns_rr_list *set = kskit_rrs_of_type(d->records, type);
 	ldns_rr *sig = NULL;
 	char buf[8];
 	int ret;

@@ -7,12 +7,8 @@
 #include "error.h"
 #include "zone.h"
 
-struct item {
-	ldns_rr *rr;
-};
-
 struct reader {
-	struct item *items;
+	ldns_rr **rrs;
 	size_t n, cap;
 };
 
@@ -27,14 +23,14 @@ static int push(struct reader *r, ldns_rr *rr)
 {
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 1024;
-		struct item *more = realloc(r->items, cap * sizeof(*more));
+		ldns_rr **more = realloc(r->rrs, cap * sizeof(*more));
 
 		if (!more)
 			return KSKIT_ENOMEM;
-		r->items = more;
+		r->rrs = more;
 		r->cap = cap;
 	}
-	r->items[r->n++] = (struct item){ rr };
+	r->rrs[r->n++] = rr;
 	return 0;
 }
 
@@ -82,7 +78,7 @@ static int read_records(FILE *f, const ldns_rdf *origin, struct reader *r, size_
 /* Canonical order: owner (RFC 4034 6.1), type, then RDATA. */
 static int compare(const void *a, const void *b)
 {
-	const ldns_rr *x = ((const struct item *)a)->rr, *y = ((const struct item *)b)->rr;
+	const ldns_rr *x = *(ldns_rr *const *)a, *y = *(ldns_rr *const *)b;
 	int c = ldns_dname_compare(ldns_rr_owner(x), ldns_rr_owner(y));
 
 	if (c)
@@ -109,18 +105,18 @@ ldns_rr *kskit_zone_soa(const struct kskit_zone *z)
 }
 
 /* The sorted records as RRsets, duplicates dropped, TTLs made the RRset's
- * lowest; the items' records move into the sets. */
+ * lowest; the reader's records move into the sets. */
 static int group(struct reader *r, struct kskit_zone *z)
 {
 	if (!(z->sets = calloc(r->n, sizeof(*z->sets))))
 		return KSKIT_ENOMEM;
 	for (size_t i = 0; i < r->n; i++) {
-		ldns_rr *rr = r->items[i].rr;
+		ldns_rr *rr = r->rrs[i];
 		struct kskit_rrset *s = z->n_sets ? &z->sets[z->n_sets - 1] : NULL;
 		const ldns_rr *last =
 			s ? ldns_rr_list_rr(s->rrs, ldns_rr_list_rr_count(s->rrs) - 1) : NULL;
 
-		r->items[i].rr = NULL;
+		r->rrs[i] = NULL;
 		if (last && ldns_rr_get_type(last) == ldns_rr_get_type(rr) &&
 		    ldns_dname_compare(ldns_rr_owner(last), ldns_rr_owner(rr)) == 0) {
 			if (ldns_rr_compare(last, rr) == 0) {
@@ -232,7 +228,7 @@ int kskit_zone_read(const char *path, const char *origin, struct kskit_zone **ou
 	if (ret == 0 && r.n == 0)
 		ret = kskit_error_set(KSKIT_EZONE, "no records");
 	if (ret == 0) {
-		qsort(r.items, r.n, sizeof(*r.items), compare);
+		qsort(r.rrs, r.n, sizeof(*r.rrs), compare);
 		ret = group(&r, z);
 	}
 	if (ret == 0)
@@ -244,8 +240,8 @@ int kskit_zone_read(const char *path, const char *origin, struct kskit_zone **ou
 		z->soa_minimum = ldns_rdf2native_int32(ldns_rr_rdf(soa, 6));
 	}
 	for (size_t i = 0; i < r.n; i++)
-		ldns_rr_free(r.items[i].rr);
-	free(r.items);
+		ldns_rr_free(r.rrs[i]);
+	free(r.rrs);
 	if (ret) {
 		kskit_zone_free(z);
 		return ret;
