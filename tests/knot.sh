@@ -543,3 +543,14 @@ fn_fails() {
 	[ "$RC" -ne 0 ]
 	_report $? "$_fd"
 }
+
+# zone_valid ZONE DS FILE [TIME]: ldns-verify-zone (from the DS file),
+# dnssec-verify and kzonecheck all accept the signed zone FILE at TIME
+# (unix seconds; default now; dnssec-verify only checks now).  Their
+# output goes to v.out in the current directory.
+zone_valid() {
+	_t=${4:-$(date +%s)}
+	ldns-verify-zone -t "$(date -u -d "@$_t" +%Y%m%d%H%M%S)" -k "$2" "$3" >v.out 2>&1 &&
+		kzonecheck -t "$_t" -o "$1" -d on "$3" >>v.out 2>&1 &&
+		{ [ -n "${4:-}" ] || dnssec-verify -o "$1" "$3" >>v.out 2>&1; }
+}

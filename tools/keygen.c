@@ -1,5 +1,6 @@
 /* kskit keygen - a KSK generated on the token, or a ZSK generated in
- * software from the token's randomness (the seeds' genksk and genzsk), with
+ * software from the token's randomness (the seeds' genksk and genzsk) or
+ * on the token for an online signer that signs with it, with
  * its DNSKEY, DS, CDS/CDNSKEY, BIND key files and, for a KSK, an RFC 7958
  * trust anchor. */
 #include <getopt.h>
@@ -28,9 +29,10 @@
 #include "lib/sign.h"
 
 static const char usage[] =
-	"usage: kskit keygen --zone ZONE [--ksk | --zsk] [--algorithm ALG] [--bits N]\n"
-	"                    [--label LABEL] [--backupable] [--ds sha256|sha384|both]\n"
-	"                    [--ttl SECONDS] [--output-dir DIR] [--module PATH] URI\n"
+	"usage: kskit keygen --zone ZONE [--ksk | --zsk [--on-token]] [--algorithm ALG]\n"
+	"                    [--bits N] [--label LABEL] [--backupable]\n"
+	"                    [--ds sha256|sha384|both] [--ttl SECONDS] [--output-dir DIR]\n"
+	"                    [--module PATH] URI\n"
 	"\n"
 	"--ksk (the default): generate a key pair on the token the URI selects\n"
 	"(C_GenerateKeyPair: token object, private, sensitive, signing only;\n"
@@ -38,6 +40,9 @@ static const char usage[] =
 	"test message with it and verify that in software.\n"
 	"--zsk: generate the key in software, with OpenSSL's RNG seeded from the\n"
 	"token's C_GenerateRandom (health-tested), as the seeds' genzsk did.\n"
+	"--zsk --on-token: generate the ZSK on the token as a KSK is made, for an\n"
+	"online signer that signs with the token (kskit signer --token): the\n"
+	"seeds' online smartcard or TPM ZSKs.\n"
 	"\n"
 	"ALG: RSASHA256 (default, 2048 bits; --bits 3072 or 4096), RSASHA512,\n"
 	"ECDSAP256SHA256, ECDSAP384SHA384, ED25519, as the token allows.\n"
@@ -60,7 +65,7 @@ struct keygen_opts {
 	const char *zone, *label, *dir, *module;
 	const struct kskit_alg *alg;
 	unsigned bits;
-	int zsk, backupable, ds_sha256, ds_sha384;
+	int zsk, on_token, backupable, ds_sha256, ds_sha384;
 	unsigned long ttl;
 };
 
@@ -199,7 +204,8 @@ static int rename_pair(struct kskit_token *tok, CK_OBJECT_HANDLE priv, CK_OBJECT
 	return 0;
 }
 
-static int ksk(struct cli_token *ct, const struct keygen_opts *o, time_t now)
+/* A KSK, or a ZSK with --on-token: the key pair made on the token. */
+static int token_pair(struct cli_token *ct, const struct keygen_opts *o, time_t now)
 {
 	struct kskit_keygen p = { .alg = o->alg, .bits = o->bits, .extractable = o->backupable };
 	unsigned char gen_id[20], id[20];
@@ -226,8 +232,8 @@ static int ksk(struct cli_token *ct, const struct keygen_opts *o, time_t now)
 		return ret;
 	ret = kskit_key_public(ct->tok, pub, &pkey, NULL);
 	if (ret == 0)
-		ret = kskit_dnskey_rr(o->zone, (uint32_t)o->ttl, pkey, o->alg, KSKIT_DNSKEY_KSK,
-				      &dnskey);
+		ret = kskit_dnskey_rr(o->zone, (uint32_t)o->ttl, pkey, o->alg,
+				      o->zsk ? KSKIT_DNSKEY_ZSK : KSKIT_DNSKEY_KSK, &dnskey);
 	if (ret == 0)
 		ret = kskit_sign_self_test(ct->tok, priv, o->alg, pkey);
 	if (ret == 0)
@@ -250,7 +256,7 @@ static int ksk(struct cli_token *ct, const struct keygen_opts *o, time_t now)
 	if (ret == 0)
 		ret = write_public(o, dnskey, base, now);
 	if (ret == 0)
-		printf("KSK %s on the token: %s\n", base, uri);
+		printf("%s %s on the token: %s\n", o->zsk ? "ZSK" : "KSK", base, uri);
 out:
 	if (ret && on_token) {
 		(void)kskit_object_destroy(ct->tok, priv);
@@ -322,6 +328,7 @@ static int parse(int argc, char **argv, struct keygen_opts *o)
 		{ "zone", required_argument, NULL, 'z' },
 		{ "ksk", no_argument, NULL, 'K' },
 		{ "zsk", no_argument, NULL, 'Z' },
+		{ "on-token", no_argument, NULL, 'T' },
 		{ "algorithm", required_argument, NULL, 'a' },
 		{ "bits", required_argument, NULL, 'b' },
 		{ "label", required_argument, NULL, 'l' },
@@ -336,7 +343,7 @@ static int parse(int argc, char **argv, struct keygen_opts *o)
 	unsigned long v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "z:KZa:b:l:Bd:t:o:m:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "z:KZTa:b:l:Bd:t:o:m:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'z':
 			o->zone = optarg;
@@ -346,6 +353,9 @@ static int parse(int argc, char **argv, struct keygen_opts *o)
 			break;
 		case 'Z':
 			o->zsk = 1;
+			break;
+		case 'T':
+			o->on_token = 1;
 			break;
 		case 'a':
 			o->alg = kskit_alg_by_name(optarg);
@@ -393,8 +403,11 @@ static int parse(int argc, char **argv, struct keygen_opts *o)
 		return cli_usage(usage, "--zone is required");
 	if (o->bits && o->alg->key_type != CKK_RSA)
 		return cli_usage(usage, "--bits is for RSA keys");
-	if (o->zsk && (o->label || o->backupable))
-		return cli_usage(usage, "--label and --backupable are for KSKs on the token");
+	if (o->on_token && !o->zsk)
+		return cli_usage(usage,
+				 "--on-token goes with --zsk (a KSK is always on the token)");
+	if (o->zsk && !o->on_token && (o->label || o->backupable))
+		return cli_usage(usage, "--label and --backupable are for keys on the token");
 	return EXIT_OK;
 }
 
@@ -410,13 +423,13 @@ int cmd_keygen(int argc, char **argv)
 	status = parse(argc, argv, &o);
 	if (status)
 		return status < 0 ? EXIT_OK : status;
-	status = cli_open(argv[optind], o.module, o.zsk ? 0 : KSKIT_TOKEN_RW, &ct);
+	status = cli_open(argv[optind], o.module, o.zsk && !o.on_token ? 0 : KSKIT_TOKEN_RW, &ct);
 	if (status)
 		return status;
-	if (!o.zsk)
+	if (!o.zsk || o.on_token)
 		status = cli_login(&ct, CKU_USER);
 	if (status == EXIT_OK) {
-		ret = o.zsk ? zsk(&ct, &o, now) : ksk(&ct, &o, now);
+		ret = o.zsk && !o.on_token ? zsk(&ct, &o, now) : token_pair(&ct, &o, now);
 		if (ret == KSKIT_ECANCELED)
 			status = EXIT_FAIL;
 		else if (ret)

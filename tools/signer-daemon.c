@@ -79,7 +79,7 @@ int signer_daemon(struct signer_opts *o)
 		kskit_keybundle_free(kb);
 		return cli_fail(NULL, ret);
 	}
-	next = o->sign.now + (time_t)(o->sign.validity - o->sign.jitter - o->refresh);
+	next = o->due;
 	say("signer running", 0);
 	while (!stop) {
 		time_t now = time(NULL);
@@ -97,7 +97,7 @@ int signer_daemon(struct signer_opts *o)
 		o->sign.now = now;
 		ret = signer_run(o, &kb);
 		if (ret == 0)
-			next = now + (time_t)(o->sign.validity - o->sign.jitter - o->refresh);
+			next = o->due;
 		else
 			say("signing failed, the last signed zone stays", ret);
 		if (ret && ret != KSKIT_EZONE) /* keys, disk: again soon; a zone: when edited */

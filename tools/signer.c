@@ -16,11 +16,16 @@
 #include "cli-bundle.h"
 #include "commands.h"
 #include "signer.h"
+#include "lib/dnskey.h"
+#include "lib/dnsrr.h"
 #include "lib/error.h"
 #include "lib/keybundle.h"
+#include "lib/key.h"
 #include "lib/keyfile.h"
 #include "lib/ksr.h"
 #include "lib/outfile.h"
+#include "lib/sign.h"
+#include "lib/sigcache.h"
 #include "lib/utc.h"
 #include "lib/zone.h"
 #include "lib/zonesign.h"
@@ -29,12 +34,12 @@ extern char **environ;
 
 static const char usage[] =
 	"usage: kskit signer --zone ZONE --input UNSIGNED --output SIGNED\n"
-	"                    (--manifest MANIFEST [--key KEY [--cert CERT] | --passphrase-file F]\n"
-	"                     | --skr SKR --zsk KEY...) [--ksk ANCHOR]\n"
-	"                    [--nsec3 [--opt-out] [--nsec3-iterations N] [--salt HEX]]\n"
-	"                    [--serial keep|increment|unixtime] [--validity D] [--jitter D]\n"
-	"                    [--backdate D] [--now TIME] [--reload COMMAND]\n"
-	"                    [--daemon [--poll SECONDS] [--refresh D]]\n"
+	"         (--manifest MANIFEST [--key KEY [--cert CERT] | --passphrase-file F]\n"
+	"          | --skr SKR (--zsk KEY... | --token URI [--module PATH]))\n"
+	"         [--ksk ANCHOR] [--nsec3 [--opt-out] [--nsec3-iterations N]\n"
+	"         [--salt HEX]] [--serial keep|increment|unixtime] [--validity D]\n"
+	"         [--jitter D] [--backdate D] [--refresh D] [--full] [--threads N]\n"
+	"         [--now TIME] [--reload COMMAND] [--daemon [--poll SECONDS]]\n"
 	"\n"
 	"Sign the zone file UNSIGNED for ZONE with the keys of the period that\n"
 	"covers now, and write the signed zone to SIGNED atomically: the old file\n"
@@ -48,22 +53,32 @@ static const char usage[] =
 	"or the terminal).  Model B: the bundle of the Signed Key Response SKR\n"
 	"that covers now, and the ZSKs' private keys.  Either way the DNSKEY\n"
 	"RRset's signatures are verified first (by ANCHOR's KSK, a DS or DNSKEY\n"
-	"file, if given).\n"
+	"file, if given).  With --token the ZSKs stay on the token URI (a TPM,\n"
+	"smartcard or HSM; PIN from pin-source, KSKIT_PIN or the prompt), found by\n"
+	"their public keys; every signature the token makes is verified in\n"
+	"software before it is written.\n"
 	"\n"
 	"Denial of existence: NSEC, or NSEC3 (RFC 9276: SHA-1, 0 extra iterations,\n"
 	"no salt unless asked; --opt-out leaves unsigned delegations out).\n"
 	"Signatures are valid from now - backdate (1h) to now + validity (14d)\n"
 	"less a random part of jitter (1d), so that re-signing spreads.  The SOA\n"
-	"serial is kept, incremented (default) or set to unix time.  After the\n"
-	"zone is written, COMMAND (sh -c) reloads the name server (knotc\n"
+	"serial is kept, incremented (default) or set to unix time.\n"
+	"\n"
+	"Signing is incremental: a signature already in SIGNED is kept when it\n"
+	"verifies over the RRset as it is now, is by a ZSK of the period and has\n"
+	"more than --refresh (default: half the validity) left; only the others\n"
+	"are made (--full: all of them).  --threads threads sign (default: one a\n"
+	"CPU); a token makes one signature at a time.\n"
+	"\n"
+	"After the zone is written, COMMAND (sh -c) reloads the name server (knotc\n"
 	"zone-reload ZONE, nsd-control reload, rndc reload); if it fails, kskit\n"
 	"says so and exits 1, the signed zone written.  kskit signer status says\n"
 	"how far the keybundles reach.\n"
 	"\n"
 	"--daemon keeps the zone signed (the demo DVD's signemd): it signs at once\n"
 	"(and exits 1 if that fails), then again when the zone file changes\n"
-	"(looked at every --poll seconds, default 60), on SIGHUP, when signatures\n"
-	"have less than --refresh (default 7d) left, and when the period ends:\n"
+	"(looked at every --poll seconds, default 60), on SIGHUP, when the first\n"
+	"signature reaches its refresh point, and when the period ends:\n"
 	"then, and only then, the next keybundle is decrypted.  The serial always\n"
 	"moves past the one published.  A failure is logged and the last signed\n"
 	"zone stays; SIGTERM or SIGINT stops it.\n";
@@ -110,6 +125,10 @@ static int parse(int argc, char **argv, struct signer_opts *o)
 		{ "daemon", no_argument, NULL, 'd' },
 		{ "poll", required_argument, NULL, 'p' },
 		{ "refresh", required_argument, NULL, 'R' },
+		{ "full", no_argument, NULL, 'F' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "token", required_argument, NULL, 'T' },
+		{ "module", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -117,8 +136,8 @@ static int parse(int argc, char **argv, struct signer_opts *o)
 	unsigned long v;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "z:i:o:M:K:C:P:s:Z:k:3OI:S:e:V:J:B:n:r:dp:R:h", opts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "z:i:o:M:K:C:P:s:Z:k:3OI:S:e:V:J:B:n:r:dp:R:Ft:T:m:h",
+				opts, NULL)) != -1) {
 		switch (c) {
 		case 'z':
 			o->zone = optarg;
@@ -195,7 +214,21 @@ static int parse(int argc, char **argv, struct signer_opts *o)
 		case 'R':
 			if (cli_duration(optarg, 366UL * 86400, &v) != 0 || v == 0)
 				return cli_usage(usage, "bad duration \"%s\"", optarg);
-			o->refresh = (uint32_t)v;
+			p->refresh = (uint32_t)v;
+			break;
+		case 'F':
+			o->full = 1;
+			break;
+		case 't':
+			if (cli_number(optarg, 1, 64, &v) != 0)
+				return cli_usage(usage, "--threads: 1 to 64");
+			p->threads = (unsigned)v;
+			break;
+		case 'T':
+			o->token_uri = optarg;
+			break;
+		case 'm':
+			o->module = optarg;
 			break;
 		case 'h':
 			cli_help(usage);
@@ -209,15 +242,21 @@ static int parse(int argc, char **argv, struct signer_opts *o)
 		return cli_usage(usage, "unexpected argument \"%s\"", argv[optind]);
 	if (!o->zone || !o->input || !o->output)
 		return cli_usage(usage, "--zone, --input and --output are required");
-	if (!o->manifest == !o->skr || (o->skr && o->n_zsk == 0))
-		return cli_usage(usage, "--manifest, or --skr with --zsk");
+	if (!o->manifest == !o->skr || (o->skr && !o->n_zsk == !o->token_uri))
+		return cli_usage(usage, "--manifest, or --skr with --zsk or --token");
+	if (o->module && !o->token_uri)
+		return cli_usage(usage, "--module goes with --token");
 	if ((p->nsec3.opt_out || p->nsec3.iterations || p->nsec3.salt_len) && !p->nsec3.on)
 		return cli_usage(usage, "--opt-out, --nsec3-iterations and --salt need --nsec3");
 	if (p->jitter >= p->validity / 2)
 		return cli_usage(usage, "--jitter must be under half the validity");
-	if (o->daemon && (p->now || (uint64_t)o->refresh + p->jitter + 3600 > p->validity))
-		return cli_usage(usage, "--daemon runs on the clock (no --now), and refresh plus "
-					"jitter must leave an hour of the validity");
+	if (!p->refresh)
+		p->refresh = p->validity / 2;
+	if ((uint64_t)p->refresh + p->jitter + (o->daemon ? 3600 : 0) >= p->validity)
+		return cli_usage(usage, "refresh plus jitter must leave%s some of the validity",
+				 o->daemon ? " an hour and" : "");
+	if (o->daemon && p->now)
+		return cli_usage(usage, "--daemon runs on the clock (no --now)");
 	return EXIT_OK;
 }
 
@@ -257,7 +296,42 @@ static int bundle_from_manifest(const struct signer_opts *o, struct kskit_keybun
 	return ret;
 }
 
-/* Model B: the response's bundle that covers now, with the ZSK files. */
+/* The public keys of the response's ZSKs that are on the token (the
+ * private keys stay there). */
+static int token_zsks(const struct signer_opts *o, const struct kskit_ksr *skr, EVP_PKEY **keys,
+		      const struct kskit_alg **algs, size_t *n)
+{
+	int ret = 0;
+
+	for (size_t b = 0; ret == 0 && b < skr->n_bundles; b++)
+		for (size_t i = 0; ret == 0 && i < ldns_rr_list_rr_count(skr->bundles[b].records);
+		     i++) {
+			const ldns_rr *rr = ldns_rr_list_rr(skr->bundles[b].records, i);
+			CK_OBJECT_HANDLE priv;
+			size_t k;
+
+			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY ||
+			    ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) != KSKIT_DNSKEY_ZSK)
+				continue;
+			for (k = 0; k < *n && !kskit_dnskey_is_key(rr, keys[k], algs[k]); k++)
+				;
+			if (k < *n)
+				continue;
+			if (*n == MAX_KEYS)
+				return kskit_error_set(KSKIT_EKEYBUNDLE, "more than %d ZSKs",
+						       MAX_KEYS);
+			ret = kskit_key_by_tag(o->token.tok, ldns_calc_keytag(rr), KSKIT_DNSKEY_ZSK,
+					       rr, &priv, &keys[*n], &algs[*n]);
+			if (ret == 0)
+				(*n)++;
+			else if (ret == KSKIT_ENO_OBJECT)
+				ret = 0; /* the bundles that need it say so */
+		}
+	return ret;
+}
+
+/* Model B: the response's bundle that covers now, with the ZSK files or
+ * the ZSKs on the token. */
 static int bundle_from_skr(const struct signer_opts *o, struct kskit_keybundle **kb)
 {
 	EVP_PKEY *keys[MAX_KEYS] = { 0 };
@@ -265,16 +339,18 @@ static int bundle_from_skr(const struct signer_opts *o, struct kskit_keybundle *
 	struct kskit_keybundle **all = NULL;
 	struct kskit_ksr *skr = NULL;
 	char *text = NULL, hex[65];
-	size_t len = 0, pick = 0;
+	size_t len = 0, pick = 0, n_keys = o->n_zsk;
 	int ret = cli_read_ksr(o->skr, 1, &skr, &text, &len);
 
 	for (size_t i = 0; ret == 0 && i < o->n_zsk; i++)
 		if ((ret = kskit_keyfile_read(o->zsk[i], cli_pem_passphrase, (void *)o->zsk[i],
 					      &keys[i], &algs[i])) != 0)
 			ret = kskit_error_set(ret, "%s: %s", o->zsk[i], kskit_error_detail(ret));
+	if (ret == 0 && o->token_uri)
+		ret = token_zsks(o, skr, keys, algs, &n_keys);
 	if (ret == 0) {
 		cli_sha256_hex(text, len, hex);
-		ret = kskit_keybundles_from_skr(skr, hex, o->skr, keys, algs, o->n_zsk, &all);
+		ret = kskit_keybundles_from_skr(skr, hex, o->skr, keys, algs, n_keys, &all);
 	}
 	for (size_t i = 0; ret == 0 && i < skr->n_bundles; i++)
 		if (all[i]->inception <= o->sign.now)
@@ -290,7 +366,7 @@ static int bundle_from_skr(const struct signer_opts *o, struct kskit_keybundle *
 	for (size_t i = 0; all && i < skr->n_bundles; i++)
 		kskit_keybundle_free(all[i]);
 	free(all);
-	for (size_t i = 0; i < o->n_zsk; i++)
+	for (size_t i = 0; i < n_keys; i++)
 		EVP_PKEY_free(keys[i]);
 	kskit_ksr_free(skr);
 	free(text);
@@ -322,20 +398,53 @@ int signer_period_keys(struct signer_opts *o, const struct kskit_zone *z,
 	return ret;
 }
 
-static int write_signed(const struct signer_opts *o, struct kskit_zone *z,
-			const struct kskit_keybundle *kb)
+/* The period's active ZSKs: the bundle's private keys, or a signer for
+ * each on the token (free with kskit_signer_free()). */
+static int period_zsks(const struct signer_opts *o, const struct kskit_keybundle *kb,
+		       struct kskit_zsk *zsks, struct kskit_signer **signers, size_t *n)
+{
+	int ret = 0;
+
+	*n = 0;
+	for (size_t i = 0; ret == 0 && i < kb->n_zsks; i++) {
+		const struct kskit_keybundle_zsk *k = &kb->zsks[i];
+		CK_OBJECT_HANDLE priv;
+		EVP_PKEY *pub = NULL;
+		const struct kskit_alg *alg;
+
+		if (!k->active)
+			continue;
+		zsks[*n] = (struct kskit_zsk){ k->dnskey, k->alg, k->key, NULL, NULL };
+		if (o->token_uri) {
+			ret = kskit_key_by_tag(o->token.tok, k->tag, KSKIT_DNSKEY_ZSK, k->dnskey,
+					       &priv, &pub, &alg);
+			if (ret == 0)
+				ret = kskit_signer_new(o->token.tok, priv, alg, pub, &signers[*n]);
+			EVP_PKEY_free(pub);
+			zsks[*n] = (struct kskit_zsk){ k->dnskey, k->alg, NULL,
+						       kskit_signer_sign_cb, signers[*n] };
+		}
+		(*n)++;
+	}
+	return ret;
+}
+
+static int write_signed(struct signer_opts *o, struct kskit_zone *z,
+			const struct kskit_keybundle *kb, struct kskit_zonesign_stats *stats)
 {
 	struct kskit_zsk zsks[KSKIT_KEYBUNDLE_MAX_ZSKS];
+	struct kskit_signer *signers[KSKIT_KEYBUNDLE_MAX_ZSKS] = { 0 };
+	struct kskit_sigcache *previous = NULL;
 	struct kskit_outfile *f = NULL;
 	FILE *out = NULL;
 	size_t n = 0;
-	int ret;
+	int ret = period_zsks(o, kb, zsks, signers, &n);
 
-	for (size_t i = 0; i < kb->n_zsks; i++)
-		if (kb->zsks[i].active)
-			zsks[n++] = (struct kskit_zsk){ kb->zsks[i].dnskey, kb->zsks[i].alg,
-							kb->zsks[i].key };
-	ret = kskit_outfile_open(o->output, KSKIT_OUT_PUBLIC, &f);
+	if (ret == 0 && !o->full)
+		ret = kskit_sigcache_read(o->output, z->origin, &previous);
+	o->sign.previous = previous;
+	if (ret == 0)
+		ret = kskit_outfile_open(o->output, KSKIT_OUT_PUBLIC, &f);
 	if (ret == 0) {
 		int fd = dup(kskit_outfile_fd(f));
 
@@ -346,12 +455,17 @@ static int write_signed(const struct signer_opts *o, struct kskit_zone *z,
 		}
 	}
 	if (ret == 0)
-		ret = kskit_zone_sign(z, kb->records, zsks, n, &o->sign, out);
+		ret = kskit_zone_sign(z, kb->records, zsks, n, &o->sign, out, stats);
 	if (out && fclose(out) != 0 && ret == 0)
 		ret = kskit_error_set(KSKIT_EIO, "%s: %s", o->output, strerror(errno));
+	o->sign.previous = NULL;
+	kskit_sigcache_free(previous);
+	for (size_t i = 0; i < KSKIT_KEYBUNDLE_MAX_ZSKS; i++)
+		kskit_signer_free(signers[i]);
 	if (ret == 0)
 		return kskit_outfile_commit(f);
-	kskit_outfile_abort(f);
+	if (f)
+		kskit_outfile_abort(f);
 	return ret;
 }
 
@@ -397,6 +511,7 @@ static void published_serial(const char *path, const ldns_rdf *origin, struct ks
 
 int signer_run(struct signer_opts *o, struct kskit_keybundle **kb)
 {
+	struct kskit_zonesign_stats stats = { 0 };
 	struct kskit_zone *z = NULL;
 	char from[32], to[32], now[32];
 	int ret = kskit_zone_read(o->input, o->zone, &z);
@@ -407,15 +522,19 @@ int signer_run(struct signer_opts *o, struct kskit_keybundle **kb)
 		ret = signer_period_keys(o, z, kb);
 	if (ret == 0) {
 		published_serial(o->output, z->origin, &o->sign);
-		ret = write_signed(o, z, *kb);
+		ret = write_signed(o, z, *kb, &stats);
 	}
 	if (ret == 0) {
 		kskit_utc_format(o->sign.now, KSKIT_UTC_ISO, now, sizeof(now));
 		kskit_utc_format((*kb)->inception, KSKIT_UTC_ISO, from, sizeof(from));
 		kskit_utc_format((*kb)->expiration, KSKIT_UTC_ISO, to, sizeof(to));
-		printf("%s %s: %zu records signed into %s with the keys of %s to %s (serial %u)\n",
+		printf("%s %s: %zu records signed into %s with the keys of %s to %s (serial %u): "
+		       "%zu signatures made, %zu kept\n",
 		       now, o->zone, z->n_records, o->output, from, to,
-		       ldns_rdf2native_int32(ldns_rr_rdf(kskit_zone_soa(z), 2)));
+		       ldns_rdf2native_int32(ldns_rr_rdf(kskit_zone_soa(z), 2)), stats.made,
+		       stats.kept);
+		o->due = stats.earliest ? stats.earliest - (time_t)o->sign.refresh
+					: o->sign.now + (time_t)(o->sign.validity / 2);
 		fflush(stdout);
 		if (o->reload)
 			ret = reload(o->reload);
@@ -430,14 +549,18 @@ int cmd_signer(int argc, char **argv)
 					   .validity = 14 * 86400,
 					   .jitter = 86400,
 					   .serial = KSKIT_SERIAL_INCREMENT },
-				 .poll = 60,
-				 .refresh = 7 * 86400 };
+				 .poll = 60 };
 	struct kskit_keybundle *kb = NULL;
 	int status, ret;
 
 	status = parse(argc, argv, &o);
 	if (status)
 		return status < 0 ? EXIT_OK : status;
+	if (o.token_uri && (status = cli_open(o.token_uri, o.module, 0, &o.token)) == EXIT_OK &&
+	    (status = cli_login(&o.token, CKU_USER)) != EXIT_OK)
+		cli_close(&o.token);
+	if (status)
+		return status;
 	if (o.daemon) {
 		status = signer_daemon(&o);
 	} else {
@@ -449,5 +572,7 @@ int cmd_signer(int argc, char **argv)
 		kskit_keybundle_free(kb);
 	}
 	cli_unlock_free(&o.unlock);
+	if (o.token_uri)
+		cli_close(&o.token);
 	return status;
 }

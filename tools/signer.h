@@ -2,6 +2,7 @@
 #ifndef KSKIT_SIGNER_H
 #define KSKIT_SIGNER_H
 
+#include "cli.h"
 #include "cli-bundle.h"
 #include "lib/keybundle.h"
 #include "lib/zone.h"
@@ -13,11 +14,14 @@ struct signer_opts {
 	const char *zone, *input, *output, *manifest, *skr, *anchor, *reload;
 	const char *zsk[MAX_KEYS];
 	size_t n_zsk;
+	const char *token_uri, *module; /* model B: the ZSKs on a token */
+	struct cli_token token;		/* open and logged in to, with token_uri */
 	struct cli_unlock unlock;
 	struct kskit_zonesign sign; /* sign.now: the time of the run */
+	int full;		    /* keep no signature of the last signed zone */
 	int daemon;
 	unsigned long poll; /* daemon: seconds between looks at the zone file */
-	uint32_t refresh;   /* daemon: re-sign when signatures have less left */
+	time_t due;	    /* after a run: when its first signature needs refreshing */
 };
 
 /* The keys of the period that covers o->sign.now, checked for z's zone. */

@@ -120,11 +120,105 @@ static void bad_zones_are_refused(void **state)
 	assert_int_equal(kskit_zone_read("/dev/null", "example.com", &z), KSKIT_EINVAL);
 }
 
+/* A zone of about 100 KiB, read in parts (one a CPU), with what makes a
+ * cut risky: $ORIGIN and $TTL changes, records over several lines with
+ * parentheses, quotes and comments holding "(", ";" and newlines' kin,
+ * owners left blank; and its first bad line, far down. */
+static char *big_zone(int bad_at)
+{
+	size_t cap = 1 << 18, n = 0;
+	char *t = malloc(cap);
+
+	assert_non_null(t);
+	n += (size_t)snprintf(t + n, cap - n,
+			      "$ORIGIN example.com.\n$TTL 300\n"
+			      "@ SOA ns1 hostmaster 1 7200 3600 1209600 300\n"
+			      "  NS ns1\nns1 A 192.0.2.1\n");
+	for (int i = 0; i < 2000 && n + 512 < cap; i++) {
+		if (i % 100 == 50)
+			n += (size_t)snprintf(t + n, cap - n, "$ORIGIN sub%d.example.com.\n", i);
+		if (i % 100 == 60)
+			n += (size_t)snprintf(t + n, cap - n, "$ORIGIN example.com.\n");
+		if (i % 150 == 0)
+			n += (size_t)snprintf(t + n, cap - n, "$TTL %d\n", 60 + i);
+		if (i == bad_at)
+			n += (size_t)snprintf(t + n, cap - n, "bad%d A 192.0.2.300\n", i);
+		else if (i % 7 == 0)
+			n += (size_t)snprintf(t + n, cap - n,
+					      "m%d TXT ( \"a (b;\" ; a comment (\n"
+					      "\t\"c \\\"d\" ) ; closed\n",
+					      i);
+		else
+			n += (size_t)snprintf(t + n, cap - n,
+					      "h%d A 198.51.100.%d\n\tAAAA 2001:db8::%x\n", i,
+					      i % 250, i);
+	}
+	return t;
+}
+
+static void a_large_file_reads_in_parts_as_ldns_reads_it(void **state)
+{
+	char *text = big_zone(-1);
+	const char *path = zone_file(text);
+	struct kskit_zone *z = NULL;
+	ldns_zone *ref = NULL;
+	FILE *f = fopen(path, "r");
+	ldns_rdf *origin = ldns_dname_new_frm_str("example.com.");
+	size_t n_ref;
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(ldns_zone_new_frm_fp(&ref, f, origin, 300, LDNS_RR_CLASS_IN),
+			 LDNS_STATUS_OK);
+	fclose(f);
+	assert_int_equal(kskit_zone_read(path, "example.com.", &z), 0);
+	unlink(path);
+	n_ref = ldns_rr_list_rr_count(ldns_zone_rrs(ref)) + 1; /* and the SOA */
+	assert_int_equal(z->n_records, n_ref);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(ldns_zone_rrs(ref)); i++) {
+		const ldns_rr *want = ldns_rr_list_rr(ldns_zone_rrs(ref), i);
+		char *name = ldns_rdf2str(ldns_rr_owner(want));
+		const struct kskit_rrset *set = find(z, name, ldns_rr_get_type(want));
+		int found = 0;
+
+		for (size_t j = 0; set && !found && j < ldns_rr_list_rr_count(set->rrs); j++)
+			found = ldns_rr_compare(ldns_rr_list_rr(set->rrs, j), want) == 0 &&
+				ldns_rr_ttl(ldns_rr_list_rr(set->rrs, j)) == ldns_rr_ttl(want);
+		if (!found)
+			fail_msg("record %zu of ldns's, at %s, is not kskit's", i, name);
+		free(name);
+	}
+	kskit_zone_free(z);
+	ldns_zone_deep_free(ref);
+	ldns_rdf_deep_free(origin);
+	free(text);
+
+	/* the first bad line, wherever the cut falls, by its number */
+	text = big_zone(1700);
+	path = zone_file(text);
+	assert_int_equal(kskit_zone_read(path, "example.com.", &z), KSKIT_EZONE);
+	unlink(path);
+	{
+		int line = 1;
+
+		for (const char *p = text; (p = strstr(p, "\nbad1700 ")) != NULL; p++)
+			for (const char *q = text; q <= p; q++)
+				line += *q == '\n';
+		char want[32];
+
+		snprintf(want, sizeof(want), "line %d: ", line);
+		if (!strstr(kskit_error_detail(KSKIT_EZONE), want))
+			fail_msg("\"%s\", not \"%s\"", kskit_error_detail(KSKIT_EZONE), want);
+	}
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reads_and_classifies),
 		cmocka_unit_test(bad_zones_are_refused),
+		cmocka_unit_test(a_large_file_reads_in_parts_as_ldns_reads_it),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

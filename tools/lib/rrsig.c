@@ -41,6 +41,13 @@ out:
 	return ret;
 }
 
+uint8_t kskit_rrsig_labels(const ldns_rdf *owner)
+{
+	uint8_t labels = ldns_dname_label_count(owner);
+
+	return ldns_dname_is_wildcard(owner) ? labels - 1 : labels;
+}
+
 static int push(ldns_rr *rr, ldns_rdf *rdf)
 {
 	if (!rdf)
@@ -60,7 +67,6 @@ int kskit_rrsig_make(const ldns_rr_list *rrset, const struct kskit_rrsig_params 
 	ldns_rdf *signer = NULL;
 	uint8_t *data = NULL, *s = NULL;
 	size_t len = 0, slen = 0;
-	uint8_t labels;
 	int ret;
 
 	if (!first)
@@ -73,9 +79,6 @@ int kskit_rrsig_make(const ldns_rr_list *rrset, const struct kskit_rrsig_params 
 		    ldns_dname_compare(ldns_rr_owner(rr), ldns_rr_owner(first)) != 0)
 			return kskit_error_set(KSKIT_EINVAL, "not one RRset");
 	}
-	labels = ldns_dname_label_count(ldns_rr_owner(first));
-	if (ldns_dname_is_wildcard(ldns_rr_owner(first)))
-		labels--;
 	sig = ldns_rr_new(); /* not ldns_rr_new_frm_type(): it adds nine empty fields */
 	if (!sig)
 		return KSKIT_ENOMEM;
@@ -87,7 +90,8 @@ int kskit_rrsig_make(const ldns_rr_list *rrset, const struct kskit_rrsig_params 
 	if (ret == 0)
 		ret = push(sig, ldns_native2rdf_int8(LDNS_RDF_TYPE_ALG, p->alg->number));
 	if (ret == 0)
-		ret = push(sig, ldns_native2rdf_int8(LDNS_RDF_TYPE_INT8, labels));
+		ret = push(sig, ldns_native2rdf_int8(LDNS_RDF_TYPE_INT8,
+						     kskit_rrsig_labels(ldns_rr_owner(first))));
 	if (ret == 0)
 		ret = push(sig, ldns_native2rdf_int32(LDNS_RDF_TYPE_INT32, ldns_rr_ttl(first)));
 	if (ret == 0)

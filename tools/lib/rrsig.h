@@ -22,6 +22,9 @@ struct kskit_rrsig_params {
 	uint32_t expiration;
 };
 
+/* The RRSIG labels field for owner: its labels, less a wildcard's "*". */
+uint8_t kskit_rrsig_labels(const ldns_rdf *owner);
+
 /* The data RFC 4034 3.1.8.1 says is signed: the RRSIG RDATA without the
  * signature (rrsig must have all nine fields; the ninth is left out), then
  * the RRset in canonical form and order with the original TTL.  rrset:

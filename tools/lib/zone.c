@@ -3,77 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dnsrr.h"
 #include "error.h"
+#include "zone-parts.h"
 #include "zone.h"
-
-struct reader {
-	ldns_rr **rrs;
-	size_t n, cap;
-};
-
-static int is_dnssec(ldns_rr_type t)
-{
-	return t == LDNS_RR_TYPE_DNSKEY || t == LDNS_RR_TYPE_CDS || t == LDNS_RR_TYPE_CDNSKEY ||
-	       t == LDNS_RR_TYPE_RRSIG || t == LDNS_RR_TYPE_NSEC || t == LDNS_RR_TYPE_NSEC3 ||
-	       t == LDNS_RR_TYPE_NSEC3PARAM;
-}
-
-static int push(struct reader *r, ldns_rr *rr)
-{
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 1024;
-		ldns_rr **more = realloc(r->rrs, cap * sizeof(*more));
-
-		if (!more)
-			return KSKIT_ENOMEM;
-		r->rrs = more;
-		r->cap = cap;
-	}
-	r->rrs[r->n++] = rr;
-	return 0;
-}
-
-/* Every record of the file; DNSSEC ones counted and dropped. */
-static int read_records(FILE *f, const ldns_rdf *origin, struct reader *r, size_t *dropped)
-{
-	ldns_rdf *cur_origin = ldns_rdf_clone(origin), *prev = NULL;
-	uint32_t ttl = 3600;
-	int line = 1, ret = cur_origin ? 0 : KSKIT_ENOMEM;
-
-	while (ret == 0 && !feof(f)) {
-		ldns_rr *rr = NULL;
-		int at = line;
-		ldns_status st = ldns_rr_new_frm_fp_l(&rr, f, &ttl, &cur_origin, &prev, &line);
-
-		if (st == LDNS_STATUS_SYNTAX_EMPTY || st == LDNS_STATUS_SYNTAX_TTL ||
-		    st == LDNS_STATUS_SYNTAX_ORIGIN)
-			continue;
-		if (st == LDNS_STATUS_SYNTAX_INCLUDE) {
-			ret = kskit_error_set(KSKIT_EZONE, "line %d: $INCLUDE is not supported",
-					      at);
-		} else if (st != LDNS_STATUS_OK) {
-			ret = kskit_error_set(KSKIT_EZONE, "line %d: %s", at,
-					      ldns_get_errorstr_by_id(st));
-		} else if (ldns_dname_compare(ldns_rr_owner(rr), origin) != 0 &&
-			   !ldns_dname_is_subdomain(ldns_rr_owner(rr), origin)) {
-			ret = kskit_error_set(KSKIT_EZONE, "line %d: a record outside the zone",
-					      at);
-		} else if (!kskit_rr_complete(rr)) {
-			ret = kskit_error_set(KSKIT_EZONE,
-					      "line %d: a record without all its fields", at);
-		} else if (is_dnssec(ldns_rr_get_type(rr))) {
-			(*dropped)++;
-		} else {
-			ret = push(r, rr);
-			rr = NULL;
-		}
-		ldns_rr_free(rr);
-	}
-	ldns_rdf_deep_free(cur_origin);
-	ldns_rdf_deep_free(prev);
-	return ret;
-}
 
 /* Canonical order: owner (RFC 4034 6.1), type, then RDATA. */
 static int compare(const void *a, const void *b)
@@ -105,18 +37,18 @@ ldns_rr *kskit_zone_soa(const struct kskit_zone *z)
 }
 
 /* The sorted records as RRsets, duplicates dropped, TTLs made the RRset's
- * lowest; the reader's records move into the sets. */
-static int group(struct reader *r, struct kskit_zone *z)
+ * lowest; the records move into the sets. */
+static int group(ldns_rr **rrs, size_t n, struct kskit_zone *z)
 {
-	if (!(z->sets = calloc(r->n, sizeof(*z->sets))))
+	if (!(z->sets = calloc(n, sizeof(*z->sets))))
 		return KSKIT_ENOMEM;
-	for (size_t i = 0; i < r->n; i++) {
-		ldns_rr *rr = r->rrs[i];
+	for (size_t i = 0; i < n; i++) {
+		ldns_rr *rr = rrs[i];
 		struct kskit_rrset *s = z->n_sets ? &z->sets[z->n_sets - 1] : NULL;
 		const ldns_rr *last =
 			s ? ldns_rr_list_rr(s->rrs, ldns_rr_list_rr_count(s->rrs) - 1) : NULL;
 
-		r->rrs[i] = NULL;
+		rrs[i] = NULL;
 		if (last && ldns_rr_get_type(last) == ldns_rr_get_type(rr) &&
 		    ldns_dname_compare(ldns_rr_owner(last), ldns_rr_owner(rr)) == 0) {
 			if (ldns_rr_compare(last, rr) == 0) {
@@ -211,25 +143,21 @@ static int classify(struct kskit_zone *z)
 int kskit_zone_read(const char *path, const char *origin, struct kskit_zone **out)
 {
 	struct kskit_zone *z = calloc(1, sizeof(*z));
-	struct reader r = { 0 };
-	FILE *f;
+	ldns_rr **rrs = NULL;
+	size_t n = 0;
 	int ret = z ? 0 : KSKIT_ENOMEM;
 
 	*out = NULL;
 	if (ret == 0 && (ldns_str2rdf_dname(&z->origin, origin) != LDNS_STATUS_OK ||
 			 !ldns_dname_str_absolute(origin)))
 		ret = kskit_error_set(KSKIT_EINVAL, "%s: not an absolute zone name", origin);
-	if (ret == 0 && !(f = fopen(path, "r")))
-		ret = kskit_error_set(KSKIT_EIO, "%s: cannot open", path);
-	else if (ret == 0) {
-		ret = read_records(f, z->origin, &r, &z->dropped);
-		fclose(f);
-	}
-	if (ret == 0 && r.n == 0)
+	if (ret == 0)
+		ret = kskit_zone_records(path, z->origin, &rrs, &n, &z->dropped);
+	if (ret == 0 && n == 0)
 		ret = kskit_error_set(KSKIT_EZONE, "no records");
 	if (ret == 0) {
-		qsort(r.rrs, r.n, sizeof(*r.rrs), compare);
-		ret = group(&r, z);
+		qsort(rrs, n, sizeof(*rrs), compare);
+		ret = group(rrs, n, z);
 	}
 	if (ret == 0)
 		ret = classify(z);
@@ -239,9 +167,9 @@ int kskit_zone_read(const char *path, const char *origin, struct kskit_zone **ou
 		z->soa_ttl = ldns_rr_ttl(soa);
 		z->soa_minimum = ldns_rdf2native_int32(ldns_rr_rdf(soa, 6));
 	}
-	for (size_t i = 0; i < r.n; i++)
-		ldns_rr_free(r.rrs[i]);
-	free(r.rrs);
+	for (size_t i = 0; i < n; i++)
+		ldns_rr_free(rrs[i]);
+	free(rrs);
 	if (ret) {
 		kskit_zone_free(z);
 		return ret;
