@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "cli-bundle.h"
 #include "lib/keybundle.h"
+#include "lib/sign.h"
 #include "lib/zone.h"
 #include "lib/zonesign.h"
 
@@ -27,6 +28,11 @@ struct signer_opts {
 /* The keys of the period that covers o->sign.now, checked for z's zone. */
 int signer_period_keys(struct signer_opts *o, const struct kskit_zone *z,
 		       struct kskit_keybundle **kb);
+
+/* The period's active ZSKs for kskit_zone_sign: kb's private keys, or
+ * with a token a signer for each (free with kskit_signer_free()). */
+int signer_period_zsks(const struct signer_opts *o, const struct kskit_keybundle *kb,
+		       struct kskit_zsk *zsks, struct kskit_signer **signers, size_t *n);
 
 /* One run: the zone read, the keys of *kb (loaded first when NULL), the
  * signed zone written with a serial past the one it replaces, a line
