@@ -7,7 +7,8 @@
 # dnssec-verify and kzonecheck (NSEC, NSEC3, NSEC3 opt-out); knotd serves
 # it on 127.0.0.1 and delv validates answers and denials from the KSK's DS.
 # The clock stepped into later periods: the next bundle takes over, the
-# rolled ZSK signs.  Model B (the response and ZSK files) signs the same
+# rolled ZSK signs; the daemon on a libfaketime clock switches bundles
+# when the period ends.  Model B (the response and ZSK files) signs the same
 # way.  Every bad input: one error line, the previous signed zone intact.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/knot.sh"
@@ -218,6 +219,26 @@ st=$?
 check $? "SIGTERM: the daemon stops, exit 0"
 rc_is 2 "--daemon with --now is refused" "$SIGNER" --daemon --now "$START" --zone example.com. \
 	--input zone.db --output x --manifest "$MANIFEST"
+
+# The daemon on a clock that libfaketime starts 5 seconds before the first
+# period ends: the second keybundle takes over when it does.
+P2=$((START + 10 * DAY))
+iso() {
+	date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ
+}
+rm -f live.signed
+TZ=UTC faketime -f "@$(date -u -d "@$((P2 - 5))" '+%Y-%m-%d %H:%M:%S')" "$SIGNER" --daemon \
+	--poll 1 --zone example.com. --input live.db --output live.signed --manifest "$MANIFEST" \
+	>boundary.log 2>&1 &
+dpid=$!
+waited "grep -q 'with the keys of $(iso "$START") ' boundary.log"
+check $? "faketime, 5 s before the period's end: the daemon signs with the first keybundle"
+waited "grep -q 'with the keys of $(iso "$P2") ' boundary.log" &&
+	validated live.signed "$((P2 + 60))" && [ "$(grep -c "IN	DNSKEY	256 " live.signed)" -eq 2 ]
+check $? "the period ends: the second keybundle takes over (ZSK $T2 published), the zone validates"
+kill -TERM "$dpid"
+wait "$dpid"
+dpid=
 
 # --- model B: the response and the ZSK files ---------------------------------------
 rc_is 0 "kskit signer with the response and the ZSK files" "$KSKIT" signer --zone example.com. \

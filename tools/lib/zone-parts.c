@@ -228,7 +228,8 @@ static int join(struct part *parts, size_t n_parts, ldns_rr ***rrs, size_t *n, s
 	if (!(*rrs = malloc((total ? total : 1) * sizeof(**rrs))))
 		return KSKIT_ENOMEM;
 	for (size_t i = 0; i < n_parts; i++) {
-		memcpy(*rrs + at, parts[i].rrs, parts[i].n * sizeof(**rrs));
+		if (parts[i].n)
+			memcpy(*rrs + at, parts[i].rrs, parts[i].n * sizeof(**rrs));
 		at += parts[i].n;
 		parts[i].n = 0;
 	}
