@@ -18,7 +18,7 @@
 #include "lib/utc.h"
 
 /* Model A: the keybundle of the manifest whose period covers now. */
-static int bundle_from_manifest(const struct signer_opts *o, struct kskit_keybundle **kb)
+static int bundle_from_manifest(struct signer_opts *o, struct kskit_keybundle **kb)
 {
 	const struct cli_manifest_entry *pick = NULL;
 	struct cli_manifest m = { 0 };
@@ -49,6 +49,7 @@ static int bundle_from_manifest(const struct signer_opts *o, struct kskit_keybun
 	}
 	if (ret == 0)
 		ret = cli_unseal(pick->path, &o->unlock, pick->hex, kb);
+	o->keys_until = last;
 	cli_manifest_free(&m);
 	return ret;
 }
@@ -89,7 +90,7 @@ static int token_zsks(const struct signer_opts *o, const struct kskit_ksr *skr, 
 
 /* Model B: the response's bundle that covers now, with the ZSK files or
  * the ZSKs on the token. */
-static int bundle_from_skr(const struct signer_opts *o, struct kskit_keybundle **kb)
+static int bundle_from_skr(struct signer_opts *o, struct kskit_keybundle **kb)
 {
 	EVP_PKEY *keys[MAX_KEYS] = { 0 };
 	const struct kskit_alg *algs[MAX_KEYS] = { 0 };
@@ -117,6 +118,7 @@ static int bundle_from_skr(const struct signer_opts *o, struct kskit_keybundle *
 			KSKIT_EKEYBUNDLE,
 			"no bundle of the response covers now: the first starts later");
 	if (ret == 0) {
+		o->keys_until = all[skr->n_bundles - 1]->expiration;
 		*kb = all[pick - 1];
 		all[pick - 1] = NULL;
 	}

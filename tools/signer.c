@@ -36,7 +36,7 @@ static const char usage[] =
 	"         [--ksk ANCHOR] [--nsec3 [--opt-out] [--nsec3-iterations N]\n"
 	"         [--salt HEX]] [--serial keep|increment|unixtime] [--validity D]\n"
 	"         [--jitter D] [--backdate D] [--refresh D] [--full] [--threads N]\n"
-	"         [--now TIME] [--reload COMMAND] [--daemon [--poll SECONDS]]\n"
+	"         [--warn D] [--now TIME] [--reload COMMAND] [--daemon [--poll SECONDS]]\n"
 	"\n"
 	"Sign the zone file UNSIGNED for ZONE with the keys of the period that\n"
 	"covers now, and write the signed zone to SIGNED atomically: the old file\n"
@@ -69,8 +69,10 @@ static const char usage[] =
 	"\n"
 	"After the zone is written, COMMAND (sh -c) reloads the name server (knotc\n"
 	"zone-reload ZONE, nsd-control reload, rndc reload); if it fails, kskit\n"
-	"says so and exits 1, the signed zone written.  kskit signer status says\n"
-	"how far the keybundles reach.\n"
+	"says so and exits 1, the signed zone written.  When the keybundles or the\n"
+	"response reach less than --warn (14d) beyond now, a WARNING line says it\n"
+	"is time for the next ceremony; kskit signer status says how far the\n"
+	"keybundles reach, for monitoring.\n"
 	"\n"
 	"--daemon keeps the zone signed (the demo DVD's signemd): it signs at once\n"
 	"(and exits 1 if that fails), then again when the zone file changes\n"
@@ -122,6 +124,7 @@ static int parse(int argc, char **argv, struct signer_opts *o)
 		{ "daemon", no_argument, NULL, 'd' },
 		{ "poll", required_argument, NULL, 'p' },
 		{ "refresh", required_argument, NULL, 'R' },
+		{ "warn", required_argument, NULL, 'W' },
 		{ "full", no_argument, NULL, 'F' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "token", required_argument, NULL, 'T' },
@@ -133,7 +136,7 @@ static int parse(int argc, char **argv, struct signer_opts *o)
 	unsigned long v;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "z:i:o:M:K:C:P:s:Z:k:3OI:S:e:V:J:B:n:r:dp:R:Ft:T:m:h",
+	while ((c = getopt_long(argc, argv, "z:i:o:M:K:C:P:s:Z:k:3OI:S:e:V:J:B:n:r:dp:R:W:Ft:T:m:h",
 				opts, NULL)) != -1) {
 		switch (c) {
 		case 'z':
@@ -212,6 +215,10 @@ static int parse(int argc, char **argv, struct signer_opts *o)
 			if (cli_duration(optarg, 366UL * 86400, &v) != 0 || v == 0)
 				return cli_usage(usage, "bad duration \"%s\"", optarg);
 			p->refresh = (uint32_t)v;
+			break;
+		case 'W':
+			if (cli_duration(optarg, 3660UL * 86400, &o->warn) != 0)
+				return cli_usage(usage, "bad duration \"%s\"", optarg);
 			break;
 		case 'F':
 			o->full = 1;
@@ -341,7 +348,7 @@ int signer_run(struct signer_opts *o, struct kskit_keybundle **kb)
 {
 	struct kskit_zonesign_stats stats = { 0 };
 	struct kskit_zone *z = NULL;
-	char from[32], to[32], now[32];
+	char from[32], to[32], now[32], last[32];
 	int ret = kskit_zone_read(o->input, o->zone, &z);
 
 	if (ret)
@@ -361,6 +368,11 @@ int signer_run(struct signer_opts *o, struct kskit_keybundle **kb)
 		       now, o->zone, z->n_records, o->output, from, to,
 		       ldns_rdf2native_int32(ldns_rr_rdf(kskit_zone_soa(z), 2)), stats.made,
 		       stats.kept);
+		kskit_utc_format(o->keys_until, KSKIT_UTC_ISO, last, sizeof(last));
+		if (o->keys_until - o->sign.now < (time_t)o->warn)
+			printf("%s %s: WARNING: the keys reach only to %s, less than %lu days "
+			       "from now: time for the next ceremony\n",
+			       now, o->zone, last, o->warn / 86400);
 		o->due = stats.earliest ? stats.earliest - (time_t)o->sign.refresh
 					: o->sign.now + (time_t)(o->sign.validity / 2);
 		fflush(stdout);
@@ -377,7 +389,8 @@ int cmd_signer(int argc, char **argv)
 					   .validity = 14 * 86400,
 					   .jitter = 86400,
 					   .serial = KSKIT_SERIAL_INCREMENT },
-				 .poll = 60 };
+				 .poll = 60,
+				 .warn = 14 * 86400 };
 	struct kskit_keybundle *kb = NULL;
 	int status, ret;
 

@@ -23,6 +23,8 @@ struct signer_opts {
 	int daemon;
 	unsigned long poll; /* daemon: seconds between looks at the zone file */
 	time_t due;	    /* after a run: when its first signature needs refreshing */
+	time_t keys_until;  /* when the last period of the manifest or response ends */
+	unsigned long warn; /* say so when less than this is left */
 };
 
 /* The keys of the period that covers o->sign.now, checked for z's zone. */

@@ -135,12 +135,16 @@ out_has "with the keys of $(date -u -d "@$((START + 10 * DAY))" +%Y-%m-%dT%H:%M:
 validated signed.p2 "$((t + 60))" && grep -q "RRSIG	A 13 3 3600 [0-9]* [0-9]* $T1 " signed.p2 &&
 	grep -q "^example.com.	3600	IN	DNSKEY	256 .*" signed.p2 && [ "$(grep -c "IN	DNSKEY	256 " signed.p2)" -eq 2 ]
 check $? "the second period: ZSK $T2 published beside $T1, which signs; the zone validates"
+! printf '%s\n' "$OUT" | grep -q WARNING
+check $? "24 days of keybundles left: no warning"
 t=$((START + 20 * DAY + 3600))
 rc_is 0 "an hour into the third period" "$SIGNER" --now "$t" --zone example.com. \
 	--input zone.db --output signed.p4 --manifest "$MANIFEST" --nsec3
 validated signed.p4 "$((t + 60))" && grep -q "RRSIG	A 13 3 3600 [0-9]* [0-9]* $T2 " signed.p4 &&
 	! grep -q "	$T1 example.com. " signed.p4
 check $? "the third period: ZSK $T2 signs alone, the zone validates"
+out_has "WARNING: the keys reach only to $(date -u -d "@$((START + 34 * DAY))" +%Y-%m-%dT%H:%M:%SZ), less than 14 days from now: time for the next ceremony" \
+	"the last keybundle ends 14 days after it starts: a WARNING line says the next ceremony is due"
 
 # --- the passphrase the demo DVD used ---------------------------------------------
 rc_is 0 "kskit signer with passphrase keybundles" "$KSKIT" signer --zone example.com. \

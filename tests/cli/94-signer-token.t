@@ -151,6 +151,10 @@ sign "--refresh 1d an hour later" --now "$T9" --refresh 1d
 [ "$MADE" -eq 1 ]
 check $? "with a shorter refresh, they are kept again ($MADE made)"
 
+sign "--warn 40d" --now "$T9" --warn 40d
+out_has "WARNING: the keys reach only to .*, less than 40 days from now: time for the next ceremony" \
+	"the response's bundles reach less than 40 days: a WARNING line"
+
 # --- bad input ----------------------------------------------------------------------
 cp signed before
 KSKIT_PIN=654321 rc_is 1 "a wrong PIN: exit 1" "$KSKIT" signer --zone example.com. --input zone.db \
