@@ -68,8 +68,7 @@ static int token_zsks(const struct signer_opts *o, const struct kskit_ksr *skr, 
 			CK_OBJECT_HANDLE priv;
 			size_t k;
 
-			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY ||
-			    ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) != KSKIT_DNSKEY_ZSK)
+			if (!kskit_dnskey_is_zsk(rr))
 				continue;
 			for (k = 0; k < *n && !kskit_dnskey_is_key(rr, keys[k], algs[k]); k++)
 				;

@@ -118,3 +118,9 @@ ldns_rr_list *kskit_rrs_of_type(const ldns_rr_list *list, ldns_rr_type type)
 	}
 	return set;
 }
+
+int kskit_dnskey_is_zsk(const ldns_rr *rr)
+{
+	return ldns_rr_get_type(rr) == LDNS_RR_TYPE_DNSKEY &&
+	       ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) == KSKIT_DNSKEY_ZSK;
+}

@@ -17,6 +17,9 @@ int kskit_rr_complete(const ldns_rr *rr);
  * and public key field?  1 or 0. */
 int kskit_dnskey_is_key(const ldns_rr *dnskey, EVP_PKEY *key, const struct kskit_alg *alg);
 
+/* Is rr a ZSK's DNSKEY (flags 256)?  1 or 0. */
+int kskit_dnskey_is_zsk(const ldns_rr *rr);
+
 /* Are two DNSKEY records the same key: algorithm and public key, whatever
  * their flags (a key revoked or not)?  1 or 0. */
 int kskit_dnskey_same(const ldns_rr *a, const ldns_rr *b);

@@ -8,12 +8,6 @@
 #include "error.h"
 #include "keybundle.h"
 
-static int is_zsk(const ldns_rr *rr)
-{
-	return ldns_rr_get_type(rr) == LDNS_RR_TYPE_DNSKEY &&
-	       ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) == KSKIT_DNSKEY_ZSK;
-}
-
 /* Does bundle b of skr (none when out of range) publish the ZSK key? */
 static int publishes(const struct kskit_ksr *skr, size_t b, const ldns_rr *key)
 {
@@ -22,7 +16,7 @@ static int publishes(const struct kskit_ksr *skr, size_t b, const ldns_rr *key)
 	for (size_t i = 0; i < ldns_rr_list_rr_count(skr->bundles[b].records); i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(skr->bundles[b].records, i);
 
-		if (is_zsk(rr) && kskit_dnskey_same(rr, key))
+		if (kskit_dnskey_is_zsk(rr) && kskit_dnskey_same(rr, key))
 			return 1;
 	}
 	return 0;
@@ -98,7 +92,7 @@ static int make_one(const struct kskit_ksr *skr, size_t b, EVP_PKEY *const *keys
 	for (size_t i = 0; i < ldns_rr_list_rr_count(kb->records); i++) {
 		ldns_rr *rr = ldns_rr_list_rr(kb->records, i);
 
-		if (!is_zsk(rr))
+		if (!kskit_dnskey_is_zsk(rr))
 			continue;
 		if (kb->n_zsks == KSKIT_KEYBUNDLE_MAX_ZSKS)
 			return kskit_error_set(KSKIT_EKEYBUNDLE, "bundle %zu: more than %d ZSKs",

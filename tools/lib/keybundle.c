@@ -292,8 +292,7 @@ static int match_zsks(struct kskit_keybundle *kb)
 		uint16_t tag;
 		size_t j;
 
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY ||
-		    ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) != KSKIT_DNSKEY_ZSK)
+		if (!kskit_dnskey_is_zsk(rr))
 			continue;
 		zsks++;
 		tag = ldns_calc_keytag(rr);
