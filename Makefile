@@ -115,6 +115,7 @@ bench: $(KSKIT) $(BUILD)/bench/bare-sign $(BUILD)/cards/cac-bridge
 install: $(KSKIT)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(SHAREDIR)/ceremony
 	install -m 0755 $(KSKIT) $(DESTDIR)$(BINDIR)/kskit
+	ln -sf kskit $(DESTDIR)$(BINDIR)/pkcs11-backup
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0755 ceremony/* $(DESTDIR)$(SHAREDIR)/ceremony/
 

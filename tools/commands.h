@@ -19,5 +19,13 @@ int cmd_bundle_verify(int argc, char **argv);
 int cmd_signer(int argc, char **argv);
 int cmd_signer_status(int argc, char **argv);
 int cmd_digest(int argc, char **argv);
+int cmd_dkek_create(int argc, char **argv);
+int cmd_dkek_import(int argc, char **argv);
+int cmd_dkek_status(int argc, char **argv);
+int cmd_dkek_resplit(int argc, char **argv);
+int cmd_backup_export(int argc, char **argv);
+int cmd_backup_import(int argc, char **argv);
+int cmd_backup_transport(int argc, char **argv);
+int cmd_backup_show(int argc, char **argv);
 
 #endif

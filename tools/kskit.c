@@ -38,6 +38,21 @@ static const struct cli_cmd commands[] = {
 	  "how far the keybundles reach; exit 1 when the next ceremony is due" },
 	{ NULL, "signer", cmd_signer,
 	  "sign a zone with the current period's keybundle or response bundle" },
+	{ "dkek", "create", cmd_dkek_create,
+	  "a new DKEK split k-of-n among custodians' share files" },
+	{ "dkek", "import", cmd_dkek_import, "custodians rebuild the DKEK into a token" },
+	{ "dkek", "status", cmd_dkek_status, "the DKEKs on a token, or what share files are" },
+	{ "dkek", "resplit", cmd_dkek_resplit, "the same DKEK for a new set of custodians" },
+	{ "dkek", "wrap", cmd_backup_export,
+	  "back up keys wrapped under the DKEK (backup export)" },
+	{ "dkek", "unwrap", cmd_backup_import,
+	  "restore wrapped keys onto a token (backup import)" },
+	{ "backup", "export", cmd_backup_export,
+	  "keys of a token wrapped under the DKEK or for a target token (pkcs11-backup)" },
+	{ "backup", "import", cmd_backup_import, "unwrap a backup file's keys onto a token" },
+	{ "backup", "transport", cmd_backup_transport,
+	  "a target token's RSA key that backups for it are wrapped to" },
+	{ "backup", "show", cmd_backup_show, "what a backup file holds" },
 	{ NULL, "digest", cmd_digest, "SHA-256 of files in hex and as PGP words" },
 	{ NULL, "rng", cmd_rng, "pump a token's random numbers into the kernel or a file" },
 };
@@ -76,11 +91,29 @@ static const struct cli_cmd *lookup(int argc, char **argv, int *used)
 	return NULL;
 }
 
+/* Installed as pkcs11-backup too, the seeds' name for `kskit backup`. */
+static char **as_backup(int *argc, char **argv)
+{
+	static char **v; /* for the whole run */
+	const char *base = strrchr(argv[0], '/');
+
+	if (strcmp(base ? base + 1 : argv[0], "pkcs11-backup") != 0 ||
+	    !(v = calloc((size_t)*argc + 2, sizeof(*v))))
+		return argv;
+	v[0] = argv[0];
+	v[1] = "backup";
+	memcpy(v + 2, argv + 1, (size_t)*argc * sizeof(*v));
+	(*argc)++;
+	return v;
+}
+
 int main(int argc, char **argv)
 {
 	static char name[64];
 	const struct cli_cmd *cmd;
 	int used = 0;
+
+	argv = as_backup(&argc, argv);
 
 	if (kskit_secure_process() != 0) {
 		fprintf(stderr, "kskit: cannot disable core dumps\n");

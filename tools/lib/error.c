@@ -54,6 +54,9 @@ static const char *const messages[] = {
 	[-KSKIT_ECONFIG] = "malformed policy file",
 	[-KSKIT_EKEYBUNDLE] = "malformed or unusable keybundle",
 	[-KSKIT_EZONE] = "malformed zone",
+	[-KSKIT_ESHARE] = "malformed or damaged DKEK share file",
+	[-KSKIT_ESHARES] = "these DKEK shares do not rebuild a DKEK",
+	[-KSKIT_EBACKUP] = "malformed or damaged key backup file",
 	[-KSKIT_EDECRYPT] = "cannot decrypt: wrong passphrase or key, or the bundle was altered",
 	[-KSKIT_EUSER_PIN_UNSET] =
 		"the token says its user PIN is not set (an opencryptoki TPM token says so too "

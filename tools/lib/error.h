@@ -53,7 +53,10 @@ enum kskit_error {
 	KSKIT_EKEYBUNDLE = -41,
 	KSKIT_EDECRYPT = -42,
 	KSKIT_EZONE = -43,
-	KSKIT_ERROR_MIN = -43,
+	KSKIT_ESHARE = -44,
+	KSKIT_ESHARES = -45,
+	KSKIT_EBACKUP = -46,
+	KSKIT_ERROR_MIN = -46,
 };
 
 /* A static, one-line description of code; never NULL. */

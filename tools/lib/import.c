@@ -94,43 +94,81 @@ static int rsa_attrs(EVP_PKEY *key, struct tmpl *priv, struct tmpl *pub)
 	};
 	int ret = 0;
 
-	for (size_t i = 0; i < sizeof(comp) / sizeof(comp[0]) && ret == 0; i++)
+	for (size_t i = 0; priv && i < sizeof(comp) / sizeof(comp[0]) && ret == 0; i++)
 		ret = add_bn(priv, comp[i].type, key, comp[i].param, 0);
 	for (size_t i = 0; i < 2 && ret == 0; i++)
 		ret = add_bn(pub, comp[i].type, key, comp[i].param, 0);
 	return ret;
 }
 
-static int ec_attrs(EVP_PKEY *key, const struct kskit_alg *alg, struct tmpl *priv, struct tmpl *pub)
+static int ec_public_attrs(EVP_PKEY *key, const struct kskit_alg *alg, struct tmpl *pub)
 {
 	uint8_t point[1 + 2 * 66];
-	size_t plen = 0;
+	size_t plen = sizeof(point);
+
+	add(pub, CKA_EC_PARAMS, alg->ec_params, alg->ec_params_len);
+	if (alg->key_type == CKK_EC ? !EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY,
+								       point, sizeof(point), &plen)
+				    : !EVP_PKEY_get_raw_public_key(key, point, &plen))
+		return KSKIT_ECRYPTO;
+	return add_octets(pub, CKA_EC_POINT, point, plen, 1);
+}
+
+static int ec_attrs(EVP_PKEY *key, const struct kskit_alg *alg, struct tmpl *priv, struct tmpl *pub)
+{
+	uint8_t raw[64];
+	size_t rlen = sizeof(raw);
 	int ret;
 
 	add(priv, CKA_EC_PARAMS, alg->ec_params, alg->ec_params_len);
-	add(pub, CKA_EC_PARAMS, alg->ec_params, alg->ec_params_len);
 	if (alg->key_type == CKK_EC) {
 		ret = add_bn(priv, CKA_VALUE, key, OSSL_PKEY_PARAM_PRIV_KEY, alg->bits / 8);
-		if (ret)
-			return ret;
-		if (!EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, point,
-						     sizeof(point), &plen))
+	} else {
+		if (!EVP_PKEY_get_raw_private_key(key, raw, &rlen))
 			return KSKIT_ECRYPTO;
-		return add_octets(pub, CKA_EC_POINT, point, plen, 1);
+		ret = add_octets(priv, CKA_VALUE, raw, rlen, 0);
+		OPENSSL_cleanse(raw, sizeof(raw));
 	}
-	uint8_t raw[64];
-	size_t rlen = sizeof(raw);
+	return ret ? ret : ec_public_attrs(key, alg, pub);
+}
 
-	if (!EVP_PKEY_get_raw_private_key(key, raw, &rlen))
-		return KSKIT_ECRYPTO;
-	ret = add_octets(priv, CKA_VALUE, raw, rlen, 0);
-	OPENSSL_cleanse(raw, sizeof(raw));
-	if (ret)
-		return ret;
-	rlen = sizeof(raw);
-	if (!EVP_PKEY_get_raw_public_key(key, raw, &rlen))
-		return KSKIT_ECRYPTO;
-	return add_octets(pub, CKA_EC_POINT, raw, rlen, 1);
+/* What every public key object kskit creates has. */
+static void pub_base(struct tmpl *pub, const CK_KEY_TYPE *kt, const char *label,
+		     const unsigned char *id, size_t id_len)
+{
+	static const CK_OBJECT_CLASS pub_class = CKO_PUBLIC_KEY;
+
+	add(pub, CKA_CLASS, &pub_class, sizeof(pub_class));
+	add(pub, CKA_KEY_TYPE, kt, sizeof(*kt));
+	add(pub, CKA_TOKEN, &yes, sizeof(yes));
+	add(pub, CKA_VERIFY, &yes, sizeof(yes));
+	add(pub, CKA_ID, id, id_len);
+	if (label)
+		add(pub, CKA_LABEL, label, strlen(label));
+}
+
+int kskit_import_public(struct kskit_token *tok, EVP_PKEY *key, const char *label,
+			const unsigned char *id, size_t id_len, CK_OBJECT_HANDLE *out)
+{
+	CK_FUNCTION_LIST *fl = kskit_token_module(tok);
+	const struct kskit_alg *alg = kskit_alg_for_pkey(key);
+	struct tmpl pub = { 0 };
+	CK_KEY_TYPE kt;
+	CK_RV rv;
+	int ret;
+
+	if (!alg)
+		return KSKIT_EKEY_TYPE;
+	kt = alg->key_type;
+	pub_base(&pub, &kt, label, id, id_len);
+	ret = kt == CKK_RSA ? rsa_attrs(key, NULL, &pub) : ec_public_attrs(key, alg, &pub);
+	if (ret == 0) {
+		rv = fl->C_CreateObject(kskit_token_session(tok), pub.a, pub.n, out);
+		if (rv != CKR_OK)
+			ret = kskit_p11_error("C_CreateObject (public key)", rv);
+	}
+	tmpl_wipe(&pub);
+	return ret;
 }
 
 int kskit_key_id(EVP_PKEY *key, unsigned char id[20])
@@ -151,7 +189,7 @@ int kskit_import_key(struct kskit_token *tok, EVP_PKEY *key, const struct kskit_
 {
 	CK_FUNCTION_LIST *fl = kskit_token_module(tok);
 	CK_SESSION_HANDLE s = kskit_token_session(tok);
-	static const CK_OBJECT_CLASS priv_class = CKO_PRIVATE_KEY, pub_class = CKO_PUBLIC_KEY;
+	static const CK_OBJECT_CLASS priv_class = CKO_PRIVATE_KEY;
 	const struct kskit_alg *alg = kskit_alg_for_pkey(key);
 	struct tmpl priv = { 0 }, pub = { 0 };
 	unsigned char id[20];
@@ -183,15 +221,9 @@ int kskit_import_key(struct kskit_token *tok, EVP_PKEY *key, const struct kskit_
 	add(&priv, CKA_DERIVE, &no, sizeof(no));
 	add(&priv, CKA_EXTRACTABLE, p->extractable ? &yes : &no, sizeof(CK_BBOOL));
 	add(&priv, CKA_ID, idp, id_len);
-	add(&pub, CKA_CLASS, &pub_class, sizeof(pub_class));
-	add(&pub, CKA_KEY_TYPE, &kt, sizeof(kt));
-	add(&pub, CKA_TOKEN, &yes, sizeof(yes));
-	add(&pub, CKA_VERIFY, &yes, sizeof(yes));
-	add(&pub, CKA_ID, idp, id_len);
-	if (p->label) {
+	pub_base(&pub, &kt, p->label, idp, id_len);
+	if (p->label)
 		add(&priv, CKA_LABEL, p->label, strlen(p->label));
-		add(&pub, CKA_LABEL, p->label, strlen(p->label));
-	}
 	ret = kt == CKK_RSA ? rsa_attrs(key, &priv, &pub) : ec_attrs(key, alg, &priv, &pub);
 	if (ret)
 		goto out;

@@ -22,6 +22,11 @@ struct kskit_import {
 int kskit_import_key(struct kskit_token *tok, EVP_PKEY *key, const struct kskit_import *p,
 		     CK_OBJECT_HANDLE *priv, CK_OBJECT_HANDLE *pub);
 
+/* Create only the public key object of key (public or private), as
+ * kskit_import_key() would: for a private key unwrapped onto the token. */
+int kskit_import_public(struct kskit_token *tok, EVP_PKEY *key, const char *label,
+			const unsigned char *id, size_t id_len, CK_OBJECT_HANDLE *pub);
+
 /* The CKA_ID kskit gives keys: SHA-1 of the DER SubjectPublicKeyInfo, the
  * 20-byte id Knot's keystore uses.  id must hold 20 bytes. */
 int kskit_key_id(EVP_PKEY *key, unsigned char id[20]);

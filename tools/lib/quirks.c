@@ -30,6 +30,10 @@ static const struct kskit_quirks tpm2 = {
 		     "--algorithm rsa|ecc' wants the user PIN on its command line (--userpin), "
 		     "which kskit will not do for you: run it yourself on the air-gapped "
 		     "machine, or generate the key inside the TPM",
+	.no_wrap = "tpm2-pkcs11 has no C_WrapKey or C_UnwrapKey: a TPM's key never leaves it "
+		   "wrapped for another token.  Back up a TPM-held KSK with the TPM's own "
+		   "duplication (tpm2_duplicate to a second TPM's parent key), or make the KSK on "
+		   "a token that wraps (SmartCard-HSM, HSM) and keep the TPM for signing",
 	.no_decrypt_false = 1,
 };
 

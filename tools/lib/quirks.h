@@ -24,6 +24,9 @@ struct kskit_quirks {
 	/* Why private keys cannot be written with C_CreateObject, and the
 	 * stack's own way; NULL when they can. */
 	const char *no_import;
+	/* Why the stack cannot wrap or unwrap keys (no C_WrapKey,
+	 * C_UnwrapKey), and the device's own way; NULL when it can. */
+	const char *no_wrap;
 	/* C_GenerateKeyPair fails (CKR_GENERAL_ERROR) when the private key
 	 * template says CKA_DECRYPT = FALSE (tpm2-pkcs11, for RSA and EC). */
 	int no_decrypt_false;
