@@ -91,15 +91,16 @@ static const struct cli_cmd *lookup(int argc, char **argv, int *used)
 	return NULL;
 }
 
-/* Installed as pkcs11-backup too, the seeds' name for `kskit backup`. */
+/* Installed as pkcs11-backup too, the seeds' name for `kskit backup`:
+ * then argv with "backup" inserted (free()), else NULL. */
 static char **as_backup(int *argc, char **argv)
 {
-	static char **v; /* for the whole run */
 	const char *base = strrchr(argv[0], '/');
+	char **v;
 
 	if (strcmp(base ? base + 1 : argv[0], "pkcs11-backup") != 0 ||
 	    !(v = calloc((size_t)*argc + 2, sizeof(*v))))
-		return argv;
+		return NULL;
 	v[0] = argv[0];
 	v[1] = "backup";
 	memcpy(v + 2, argv + 1, (size_t)*argc * sizeof(*v));
@@ -107,21 +108,13 @@ static char **as_backup(int *argc, char **argv)
 	return v;
 }
 
-int main(int argc, char **argv)
+/* Everything but the argv that pkcs11-backup gets. */
+static int dispatch(int argc, char **argv)
 {
 	static char name[64];
 	const struct cli_cmd *cmd;
 	int used = 0;
 
-	argv = as_backup(&argc, argv);
-
-	if (kskit_secure_process() != 0) {
-		fprintf(stderr, "kskit: cannot disable core dumps\n");
-		return EXIT_FAIL;
-	}
-	/* A token daemon that dies (tcsd) must show up as a failed call with
-	 * an error line, not as a silent death by SIGPIPE. */
-	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -146,4 +139,22 @@ int main(int argc, char **argv)
 		 cmd->group ? " " : "", cmd->name);
 	cli_name = name;
 	return cmd->run(argc - used, argv + used);
+}
+
+int main(int argc, char **argv)
+{
+	char **backup_argv;
+	int status;
+
+	if (kskit_secure_process() != 0) {
+		fprintf(stderr, "kskit: cannot disable core dumps\n");
+		return EXIT_FAIL;
+	}
+	/* A token daemon that dies (tcsd) must show up as a failed call with
+	 * an error line, not as a silent death by SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	backup_argv = as_backup(&argc, argv);
+	status = dispatch(argc, backup_argv ? backup_argv : argv);
+	free(backup_argv);
+	return status;
 }
