@@ -270,4 +270,21 @@ rc_is 1 "an old share and a new one do not mix" "$KSKIT" dkek import --passphras
 	shares/alice.share new/frank.share "$E"
 err_has "belongs to another DKEK" "... the sets differ"
 
+# --- the ceremony: a backup token of the KSK ---------------------------------------
+mkdir stick
+slot=$("$KSKIT" token list --module "$HSM" 2>/dev/null | sed -n 's/^ *uri: \(pkcs11:slot-id=[0-9]*\).*/\1/p' | head -n 1)
+run env KSKIT="$KSKIT" "$TOP/ceremony/backup-ksk" -y -P pass -l F stick \
+	"pkcs11:token=A;object=ksk-rsa?module-path=$HSM" "$slot?module-path=$HSM" \
+	shares/bob.share shares/dave.share shares/erin.share
+check "$RC" "ceremony/backup-ksk: the KSK onto a new backup token F"
+out_has "^source +DKEK KCV: $KCV +KSK key tags: $RSA_TAG $" "... source: the KCV and key tag"
+out_has "^backup +DKEK KCV: $KCV +KSK key tags: $RSA_TAG $" "... backup: the same, side by side"
+log=$(ls stick/backup-ksk-*.log) && ls stick/ksk-*.backup >/dev/null &&
+	grep -q "the same KSK under the same DKEK" "$log" && [ ! -e "$log.part" ]
+check $? "... the log and the wrapped KSK are on the stick"
+run env KSKIT="$KSKIT" "$TOP/ceremony/backup-ksk" -y -P pass -l G stick \
+	"pkcs11:token=A?module-path=$HSM" "$slot?module-path=$HSM" shares/bob.share
+[ "$RC" -eq 1 ] && printf '%s\n' "$ERR" | grep -q "SOURCE must name the KSK"
+check $? "ceremony/backup-ksk: a source URI that names no key is refused"
+
 done_testing
