@@ -34,6 +34,7 @@ int cmd_dkek_import(int argc, char **argv)
 	const char *passdir = NULL, *module = NULL;
 	struct cli_token ct = { 0 };
 	struct kskit_kek kek;
+	CK_MECHANISM_TYPE mech;
 	uint8_t *dkek = NULL, kcv[KSKIT_DKEK_KCV_LEN];
 	int c, status, ret;
 
@@ -60,6 +61,11 @@ int cmd_dkek_import(int argc, char **argv)
 	status = cli_login(&ct, CKU_USER);
 	if (status)
 		goto out;
+	ret = kskit_kwp_mechanism(ct.tok, &mech);
+	if (ret) {
+		status = cli_fail(NULL, ret);
+		goto out;
+	}
 	dkek = kskit_secret_alloc(KSKIT_DKEK_LEN);
 	if (!dkek) {
 		status = cli_fail(NULL, KSKIT_ENOMEM);

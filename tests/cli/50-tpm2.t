@@ -21,6 +21,10 @@ rc_is 1 "token import into tpm2-pkcs11" "$KSKIT" token import "$WORK/$k.private"
 err_has "creates no private keys through C_CreateObject.*tpm2_ptool import" \
 	"token import: says why, and the TPM's own way"
 err_one_line "token import refused: one error line"
+rc_is 1 "backup export from tpm2-pkcs11" "$KSKIT" backup export --dkek -o "$WORK/x.backup" "$URI"
+err_has "no C_WrapKey or C_UnwrapKey.*tpm2_duplicate" "backup export: says why, and the TPM's way"
+rc_is 1 "dkek import into tpm2-pkcs11" "$KSKIT" dkek import "$WORK/no.share" "$URI"
+err_has "no C_WrapKey or C_UnwrapKey" "dkek import: says so before any custodian types"
 
 # Keys the TPM's own way, as the message says (a test may put a PIN on a
 # command line; a ceremony never does).

@@ -146,8 +146,10 @@ int kskit_dkek_find(struct kskit_token *tok, const uint8_t *kcv, struct kskit_ke
 	unsigned char *id = NULL;
 	CK_ULONG idlen = 0;
 	size_t n = 0;
-	int ret = kskit_objects_find(tok, t, kcv ? 3 : 2, &objs, &n);
+	int ret = kskit_kwp_mechanism(tok, &mech);
 
+	if (ret == 0)
+		ret = kskit_objects_find(tok, t, kcv ? 3 : 2, &objs, &n);
 	if (ret)
 		return ret;
 	if (n != 1) {
@@ -157,8 +159,7 @@ int kskit_dkek_find(struct kskit_token *tok, const uint8_t *kcv, struct kskit_ke
 					       "%zu DKEKs on the token: name one by its KCV", n);
 		goto out;
 	}
-	ret = kskit_kwp_mechanism(tok, &mech);
-	if (ret == 0 && kcv_out) {
+	if (kcv_out) {
 		ret = kskit_attr_get(tok, objs[0], CKA_ID, &id, &idlen);
 		if (ret == 0 && idlen != KSKIT_DKEK_KCV_LEN)
 			ret = kskit_error_set(KSKIT_EINVAL, "the DKEK's id is not its KCV");
