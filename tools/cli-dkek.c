@@ -68,6 +68,14 @@ int cli_custodian_passphrase(const char *dir, const char *name, int confirm, cha
 	return ret;
 }
 
+int cli_has_option(int argc, char **argv, const char *opt)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], opt) == 0)
+			return 1;
+	return 0;
+}
+
 void cli_print_kcv(const char *what, const uint8_t kcv[KSKIT_DKEK_KCV_LEN])
 {
 	char hex[2 * KSKIT_DKEK_KCV_LEN + 1];

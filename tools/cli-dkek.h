@@ -39,6 +39,13 @@ int cli_dkek_rebuild(char **paths, size_t n, const char *passdir, uint8_t *dkek,
  * print each file's digest.  Errors printed; EXIT_* result. */
 int cli_dkek_split(const uint8_t *dkek, const struct cli_split *s, const char *passdir);
 
+/* kskit dkek create --sc-hsm and import --sc-hsm (dkek-schsm.c). */
+int cmd_dkek_create_schsm(int argc, char **argv);
+int cmd_dkek_import_schsm(int argc, char **argv);
+
+/* Whether argv has the option opt before a "--". */
+int cli_has_option(int argc, char **argv, const char *opt);
+
 /* The KCV as the SmartCard-HSM shows it: 16 hex digits. */
 void cli_print_kcv(const char *what, const uint8_t kcv[KSKIT_DKEK_KCV_LEN]);
 

@@ -15,6 +15,7 @@
 static const char create_usage[] =
 	"usage: kskit dkek create --custodians A,B,C,... --threshold K -d DIR\n"
 	"                         [--passphrase-dir PDIR] [--scrypt-log2n N] [--module PATH] [URI]\n"
+	"       kskit dkek create --sc-hsm ...  (sc-hsm-tool's format: --sc-hsm --help)\n"
 	"\n"
 	"Make a new DKEK (device key-encryption key, AES-256) and split it among\n"
 	"the custodians, any K of whom rebuild it (Shamir's secret sharing over\n"
@@ -106,8 +107,11 @@ int cmd_dkek_create(int argc, char **argv)
 	const char *passdir = NULL, *module = NULL;
 	char *list = NULL;
 	uint8_t *dkek = NULL, mix[KSKIT_DKEK_LEN], kcv[KSKIT_DKEK_KCV_LEN];
-	int status = split_options(argc, argv, create_usage, &s, &passdir, &module, &list), ret;
+	int status, ret;
 
+	if (cli_has_option(argc, argv, "--sc-hsm"))
+		return cmd_dkek_create_schsm(argc, argv);
+	status = split_options(argc, argv, create_usage, &s, &passdir, &module, &list);
 	if (status)
 		return status;
 	if (argc - optind > 1)

@@ -12,6 +12,7 @@
 
 static const char usage[] =
 	"usage: kskit dkek import [--passphrase-dir PDIR] [--module PATH] SHARE... URI\n"
+	"       kskit dkek import --sc-hsm ...  (sc-hsm-tool's files: --sc-hsm --help)\n"
 	"\n"
 	"Each custodian in turn: the share file is shown (share i of n, custodian)\n"
 	"and its passphrase typed (or read from PDIR/NAME); after each, how many\n"
@@ -38,6 +39,8 @@ int cmd_dkek_import(int argc, char **argv)
 	uint8_t *dkek = NULL, kcv[KSKIT_DKEK_KCV_LEN];
 	int c, status, ret;
 
+	if (cli_has_option(argc, argv, "--sc-hsm"))
+		return cmd_dkek_import_schsm(argc, argv);
 	while ((c = getopt_long(argc, argv, "P:m:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'P':
