@@ -11,11 +11,13 @@
 
 #include "cli.h"
 #include "cli-dkek.h"
+#include "cli-schsm.h"
 #include "commands.h"
 #include "lib/backup.h"
 #include "lib/error.h"
 #include "lib/key.h"
 #include "lib/object.h"
+#include "lib/secret.h"
 #include "lib/textfile.h"
 #include "lib/wrapkey.h"
 
@@ -51,6 +53,8 @@ static const char transport_usage[] =
 struct export_opts {
 	const char *out, *module, *to, *kcv_hex;
 	int dkek;
+	char *pin;	 /* for sc-hsm-tool, on a SmartCard-HSM */
+	char reader[65]; /* the SmartCard-HSM's, or "" */
 };
 
 static int parse(int argc, char **argv, struct export_opts *o)
@@ -127,8 +131,11 @@ static int select_keys(struct cli_token *ct, CK_OBJECT_HANDLE **objs, size_t *n)
 	return kskit_objects_find(ct->tok, t, m, objs, n);
 }
 
-/* Fill b from the private key obj; 1 when it is a transport key to skip. */
-static int describe_key(struct cli_token *ct, CK_OBJECT_HANDLE obj, struct kskit_backup *b)
+/* Fill b from the private key obj; 1 when it is a transport key to skip.
+ * A SmartCard-HSM's keys are not extractable through PKCS#11: the card
+ * itself decides whether it wraps them. */
+static int describe_key(struct cli_token *ct, CK_OBJECT_HANDLE obj, struct kskit_backup *b,
+			int card)
 {
 	unsigned char *label = NULL, *id = NULL;
 	CK_ULONG llen = 0, ilen = 0;
@@ -152,14 +159,47 @@ static int describe_key(struct cli_token *ct, CK_OBJECT_HANDLE obj, struct kskit
 		if (!kskit_printable(b->label, sizeof(b->label)))
 			ret = kskit_error_set(KSKIT_EINVAL, "a key label with control characters");
 	}
-	if (ret == 0 && kskit_attr_bool(ct->tok, obj, CKA_EXTRACTABLE) != 1)
+	if (ret == 0 && !card && kskit_attr_bool(ct->tok, obj, CKA_EXTRACTABLE) != 1)
 		ret = kskit_error_set(KSKIT_EPERM,
 				      "key %s (tag %u as KSK) is not extractable: made without "
 				      "--backupable, it cannot leave the token",
 				      b->label, b->ksk_tag);
-	b->extractable = 1;
+	b->extractable = !card;
 	free(label);
 	free(id);
+	return ret;
+}
+
+/* The SmartCard-HSM's DKEK, which must be whole. */
+static int card_dkek(const struct export_opts *o, uint8_t kcv[KSKIT_DKEK_KCV_LEN])
+{
+	unsigned total = 0, missing = 0;
+	int ret = cli_schsm_dkek_info(o->reader, &total, &missing, kcv);
+
+	if (ret == 0 && (total == 0 || missing > 0))
+		ret = kskit_error_set(
+			KSKIT_ENO_OBJECT,
+			"the SmartCard-HSM's DKEK is not there: %u of %u shares missing", missing,
+			total);
+	if (ret == 0 && !o->dkek)
+		ret = kskit_error_set(KSKIT_EMECHANISM,
+				      "a SmartCard-HSM wraps under its DKEK only");
+	return ret;
+}
+
+/* One key wrapped: by the token under kek, or by the card's sc-hsm-tool. */
+static int wrap_one(struct cli_token *ct, const struct export_opts *o, struct kskit_kek *kek,
+		    CK_OBJECT_HANDLE obj, struct kskit_backup *b)
+{
+	unsigned ref;
+	int ret;
+
+	if (!o->reader[0])
+		return kskit_wrap_private(ct->tok, kek, obj, &b->wrapped, &b->wrapped_len);
+	b->schsm = 1;
+	ret = cli_schsm_key_ref(o->reader, b->id, b->id_len, &ref);
+	if (ret == 0)
+		ret = cli_schsm_wrap(o->reader, ref, o->pin, &b->wrapped, &b->wrapped_len);
 	return ret;
 }
 
@@ -179,8 +219,13 @@ static int export_keys(struct cli_token *ct, const struct export_opts *o, EVP_PK
 		return KSKIT_ENOMEM;
 	for (size_t i = 0; o->kcv_hex && i < sizeof(want); i++)
 		sscanf(o->kcv_hex + 2 * i, "%2hhx", &want[i]);
-	ret = o->dkek ? kskit_dkek_find(ct->tok, o->kcv_hex ? want : NULL, &kek, kcv)
-		      : kskit_transport_send(ct->tok, to, &kek, &kekw, &kekw_len);
+	if (o->reader[0])
+		ret = card_dkek(o, kcv);
+	else
+		ret = o->dkek ? kskit_dkek_find(ct->tok, o->kcv_hex ? want : NULL, &kek, kcv)
+			      : kskit_transport_send(ct->tok, to, &kek, &kekw, &kekw_len);
+	if (ret == 0 && o->kcv_hex && memcmp(kcv, want, sizeof(kcv)) != 0)
+		ret = kskit_error_set(KSKIT_ENO_OBJECT, "the token's DKEK has another KCV");
 	if (ret == 0)
 		ret = select_keys(ct, &objs, &n);
 	for (size_t i = 0; ret == 0 && i < n; i++) {
@@ -189,7 +234,7 @@ static int export_keys(struct cli_token *ct, const struct export_opts *o, EVP_PK
 		int skip;
 
 		memset(&b, 0, sizeof(b));
-		skip = describe_key(ct, objs[i], &b);
+		skip = describe_key(ct, objs[i], &b, o->reader[0] != '\0');
 		ret = skip < 0 ? skip : 0;
 		if (skip == 0) {
 			b.kek = o->dkek ? KSKIT_KEK_DKEK : KSKIT_KEK_TRANSPORT;
@@ -197,8 +242,7 @@ static int export_keys(struct cli_token *ct, const struct export_opts *o, EVP_PK
 			b.transport = to;
 			b.kek_wrapped = kekw;
 			b.kek_wrapped_len = kekw_len;
-			ret = kskit_wrap_private(ct->tok, &kek, objs[i], &b.wrapped,
-						 &b.wrapped_len);
+			ret = wrap_one(ct, o, &kek, objs[i], &b);
 			if (ret == 0)
 				ret = kskit_backup_write(&b, &rec, &rlen);
 			if (ret == 0) {
@@ -241,9 +285,13 @@ int cmd_backup_export(int argc, char **argv)
 	status = cli_open(argv[optind], o.module, KSKIT_TOKEN_RW, &ct);
 	if (status)
 		goto out;
-	status = cli_login(&ct, CKU_USER);
+	status = cli_login_keep(&ct, CKU_USER, &o.pin);
 	if (status)
 		goto out;
+	if (cli_is_schsm(ct.tok) && (ret = cli_schsm_reader(ct.tok, o.reader, sizeof(o.reader)))) {
+		status = cli_fail(NULL, ret);
+		goto out;
+	}
 	ret = export_keys(&ct, &o, to, &text, &len);
 	if (ret == 0)
 		ret = cli_write_file(o.out, text, len, 0);
@@ -254,6 +302,7 @@ int cmd_backup_export(int argc, char **argv)
 out:
 	free(text);
 	EVP_PKEY_free(to);
+	kskit_secret_free(o.pin);
 	cli_close(&ct);
 	return status;
 }

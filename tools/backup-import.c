@@ -7,11 +7,14 @@
 
 #include "cli.h"
 #include "cli-dkek.h"
+#include "cli-schsm.h"
 #include "commands.h"
 #include "lib/backup.h"
 #include "lib/error.h"
 #include "lib/key.h"
 #include "lib/object.h"
+#include "lib/secret.h"
+#include "lib/sign.h"
 #include "lib/textfile.h"
 #include "lib/wrapkey.h"
 
@@ -60,7 +63,8 @@ static void show(const struct kskit_backup *b)
 	       b->alg->name, id, b->ksk_tag, b->zsk_tag, b->extractable ? ", extractable" : "");
 	if (b->kek == KSKIT_KEK_DKEK) {
 		kskit_hex(kcv, b->kcv, sizeof(b->kcv));
-		printf("  wrapped under the DKEK with KCV %s\n", kcv);
+		printf("  wrapped %sunder the DKEK with KCV %s\n",
+		       b->schsm ? "by a SmartCard-HSM " : "", kcv);
 	} else {
 		printf("  wrapped for one token's transport key\n");
 	}
@@ -95,7 +99,55 @@ static int present(struct cli_token *ct, const struct kskit_backup *b)
 	return ret;
 }
 
-static int restore(struct cli_token *ct, const struct kskit_backup *b)
+/* A SmartCard-HSM's wrapped key onto a SmartCard-HSM with the same DKEK,
+ * by sc-hsm-tool; checked by verify() once the token is opened again. */
+static int restore_card(struct cli_token *ct, const struct kskit_backup *b, const char *pin)
+{
+	uint8_t kcv[KSKIT_DKEK_KCV_LEN];
+	unsigned total = 0, missing = 0, ref;
+	char reader[65];
+	int ret;
+
+	if (!cli_is_schsm(ct->tok))
+		return kskit_error_set(KSKIT_EMECHANISM,
+				       "a SmartCard-HSM's wrapped key goes onto a "
+				       "SmartCard-HSM only");
+	ret = cli_schsm_reader(ct->tok, reader, sizeof(reader));
+	if (ret == 0)
+		ret = cli_schsm_dkek_info(reader, &total, &missing, kcv);
+	if (ret == 0 && (total == 0 || missing > 0 || memcmp(kcv, b->kcv, sizeof(kcv)) != 0))
+		ret = kskit_error_set(KSKIT_ENO_OBJECT,
+				      "the card has not the DKEK the key is "
+				      "wrapped under (%u of %u shares missing)",
+				      missing, total);
+	if (ret == 0)
+		ret = cli_schsm_free_ref(reader, &ref);
+	if (ret == 0)
+		ret = cli_schsm_unwrap(reader, ref, pin, b->wrapped, b->wrapped_len);
+	return ret;
+}
+
+/* The key a card restored signs, verified with the file's public key. */
+static int verify(struct cli_token *ct, const struct kskit_backup *b)
+{
+	static const CK_OBJECT_CLASS priv = CKO_PRIVATE_KEY;
+	CK_ATTRIBUTE t[] = {
+		{ CKA_CLASS, (void *)&priv, sizeof(priv) },
+		{ CKA_ID, (void *)b->id, b->id_len },
+	};
+	CK_OBJECT_HANDLE *objs = NULL;
+	size_t n = 0;
+	int ret = kskit_objects_find(ct->tok, t, 2, &objs, &n);
+
+	if (ret == 0 && n != 1)
+		ret = kskit_error_set(KSKIT_ENO_OBJECT, "the unwrapped key is not on the token");
+	if (ret == 0)
+		ret = kskit_sign_self_test(ct->tok, objs[0], b->alg, b->pub);
+	free(objs);
+	return ret;
+}
+
+static int restore(struct cli_token *ct, const struct kskit_backup *b, const char *pin)
 {
 	struct kskit_kek kek = { .handle = CK_INVALID_HANDLE };
 	struct kskit_unwrap p = { .pub = b->pub,
@@ -108,22 +160,53 @@ static int restore(struct cli_token *ct, const struct kskit_backup *b)
 
 	if (ret == 1) {
 		printf("%s: on the token already (key tag %u as KSK)\n", b->label, b->ksk_tag);
-		return 0;
+		return 1;
 	}
-	if (ret == 0)
+	if (ret == 0 && b->schsm)
+		ret = restore_card(ct, b, pin);
+	else if (ret == 0)
 		ret = b->kek == KSKIT_KEK_DKEK
 			      ? kskit_dkek_find(ct->tok, b->kcv, &kek, NULL)
 			      : kskit_transport_receive(ct->tok, b->transport, b->kek_wrapped,
 							b->kek_wrapped_len, &kek);
-	if (ret == 0)
+	if (ret == 0 && !b->schsm)
 		ret = kskit_unwrap_private(ct->tok, &kek, b->wrapped, b->wrapped_len, &p, &priv,
 					   &pub);
 	kskit_kek_release(ct->tok, &kek);
 	if (ret)
 		return kskit_error_set(ret, "%s: %s", b->label, kskit_error_detail(ret));
-	printf("restored %s: %s key tag %u as KSK, %u as ZSK; it signs, verified in software\n",
-	       b->label, b->alg->name, b->ksk_tag, b->zsk_tag);
+	if (!b->schsm)
+		printf("restored %s: %s key tag %u as KSK, %u as ZSK; it signs, verified in "
+		       "software\n",
+		       b->label, b->alg->name, b->ksk_tag, b->zsk_tag);
 	return 0;
+}
+
+/* After sc-hsm-tool changed the card, OpenSC shows it anew only to a new
+ * session of a new module instance: open the token again and check what
+ * the card restored. */
+static int verify_cards(struct cli_token *ct, const char *uri, const char *module,
+			const struct kskit_backup *b, const int *done, size_t n, const char *pin)
+{
+	int status, ret = 0;
+
+	cli_close(ct);
+	status = cli_open(uri, module, 0, ct);
+	if (status)
+		return status;
+	ret = kskit_token_login(ct->tok, CKU_USER, pin, pin ? strlen(pin) : 0);
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		if (!done[i])
+			continue;
+		ret = verify(ct, &b[i]);
+		if (ret)
+			ret = kskit_error_set(ret, "%s: %s", b[i].label, kskit_error_detail(ret));
+		else
+			printf("restored %s: %s key tag %u as KSK, %u as ZSK, by the card; it "
+			       "signs, verified in software\n",
+			       b[i].label, b[i].alg->name, b[i].ksk_tag, b[i].zsk_tag);
+	}
+	return ret ? cli_fail(NULL, ret) : EXIT_OK;
 }
 
 int cmd_backup_import(int argc, char **argv)
@@ -136,8 +219,9 @@ int cmd_backup_import(int argc, char **argv)
 	const char *module = NULL;
 	struct kskit_backup *b = NULL;
 	struct cli_token ct = { 0 };
+	char *pin = NULL;
 	size_t n = 0;
-	int c, status, ret;
+	int c, status, ret, *done, cards = 0;
 
 	while ((c = getopt_long(argc, argv, "m:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -155,15 +239,23 @@ int cmd_backup_import(int argc, char **argv)
 	ret = read_backup(argv[optind], &b, &n);
 	if (ret)
 		return cli_fail(argv[optind], ret);
-	status = cli_open(argv[optind + 1], module, KSKIT_TOKEN_RW, &ct);
+	done = calloc(n, sizeof(*done));
+	status = done ? cli_open(argv[optind + 1], module, KSKIT_TOKEN_RW, &ct)
+		      : cli_fail(NULL, KSKIT_ENOMEM);
 	if (status == 0)
-		status = cli_login(&ct, CKU_USER);
+		status = cli_login_keep(&ct, CKU_USER, &pin);
 	for (size_t i = 0; status == 0 && i < n; i++) {
-		ret = restore(&ct, &b[i]);
-		if (ret)
+		ret = restore(&ct, &b[i], pin);
+		if (ret < 0)
 			status = cli_fail(NULL, ret);
+		else if (ret == 0 && b[i].schsm)
+			done[i] = cards = 1;
 	}
+	if (status == 0 && cards)
+		status = verify_cards(&ct, argv[optind + 1], module, b, done, n, pin);
 	kskit_backup_free_all(b, n);
+	kskit_secret_free(pin);
+	free(done);
 	cli_close(&ct);
 	return status;
 }

@@ -292,7 +292,7 @@ static const char *pin_state(const CK_TOKEN_INFO *ti, CK_USER_TYPE who)
 	return NULL;
 }
 
-int cli_login(struct cli_token *ct, CK_USER_TYPE who)
+int cli_login_keep(struct cli_token *ct, CK_USER_TYPE who, char **kept)
 {
 	const CK_TOKEN_INFO *ti = kskit_token_info(ct->tok);
 	char *pin = NULL;
@@ -308,6 +308,10 @@ int cli_login(struct cli_token *ct, CK_USER_TYPE who)
 			return cli_fail(NULL, ret);
 	}
 	ret = kskit_token_login(ct->tok, who, pin, pin ? strlen(pin) : 0);
+	if (ret == 0 && kept && pin) {
+		*kept = pin;
+		pin = NULL;
+	}
 	kskit_secret_free(pin);
 	if (ret)
 		return fail_with(kskit_token_label(ct->tok), ret,
@@ -315,6 +319,11 @@ int cli_login(struct cli_token *ct, CK_USER_TYPE who)
 					 ? pin_state(kskit_token_info(ct->tok), who)
 					 : NULL);
 	return EXIT_OK;
+}
+
+int cli_login(struct cli_token *ct, CK_USER_TYPE who)
+{
+	return cli_login_keep(ct, who, NULL);
 }
 
 int cli_confirm(const char *question, const char *expected)

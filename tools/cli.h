@@ -53,6 +53,10 @@ void cli_close(struct cli_token *ct);
  * echo.  Errors printed (with the token's PIN count flags); EXIT_* result. */
 int cli_login(struct cli_token *ct, CK_USER_TYPE who);
 
+/* cli_login(), keeping the PIN in *pin (a secret string, or NULL on a PIN
+ * pad) for a token's own tool that needs it too. */
+int cli_login_keep(struct cli_token *ct, CK_USER_TYPE who, char **pin);
+
 /* Get a PIN: pin_source (may be NULL), then environment variable env, then
  * a prompt on the terminal without echo (typed twice when confirm).
  * *pin is a secret string: free with kskit_secret_free().  0 or kskit code. */

@@ -2,6 +2,8 @@
  * files in OpenSC's sc-hsm-tool format, with its n-of-m password shares,
  * for SmartCard-HSMs and the tokens that back them up. */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -13,11 +15,13 @@
 
 #include "cli.h"
 #include "cli-dkek.h"
+#include "cli-schsm.h"
 #include "commands.h"
 #include "lib/error.h"
 #include "lib/pwshares.h"
 #include "lib/schsm-share.h"
 #include "lib/secret.h"
+#include "lib/textfile.h"
 #include "lib/token.h"
 #include "lib/wrapkey.h"
 
@@ -52,7 +56,10 @@ static const char import_usage[] =
 	"DIR holds one screen per file), XOR them into the DKEK as a\n"
 	"SmartCard-HSM does, print its key-check value and store it on the token\n"
 	"(a non-extractable AES-256 wrap/unwrap key, as `kskit dkek import`).\n"
-	"Nothing is written unless every file opens.\n";
+	"Nothing is written unless every file opens.  On a SmartCard-HSM each\n"
+	"share goes to the card itself through OpenSC's sc-hsm-tool (sealed again\n"
+	"under a one-time password given on its standard input), and the card's\n"
+	"own count of missing shares and KCV are printed.\n";
 
 /* Hidden, for tests: the count sc-hsm-tool always uses is the default. */
 static unsigned long iterations = KSKIT_SCHSM_SHARE_ITERATIONS;
@@ -346,9 +353,47 @@ static int import_password(const char *path, unsigned n, const char *dir, const 
 	return ret;
 }
 
-/* XOR of the share files' shares into dkek. */
+/* Hand one share to a SmartCard-HSM through sc-hsm-tool: sealed again
+ * under a one-time password that goes to the tool on its standard input
+ * (so that passwords of any bytes, and a rebuilt n-of-m one with its
+ * leading zero, all work), in a private directory removed after. */
+static int card_import(const char *reader, const uint8_t share[KSKIT_SCHSM_SHARE_LEN])
+{
+	uint8_t otp[12], file[KSKIT_SCHSM_SHARE_FILE_LEN];
+	char hex[2 * sizeof(otp) + 1], dir[PATH_MAX], path[PATH_MAX + 8];
+	const char *t = getenv("TMPDIR");
+	int fd = -1, ret = 0;
+
+	snprintf(dir, sizeof(dir), "%s/kskit-share.XXXXXX", t && *t ? t : "/tmp");
+	if (RAND_priv_bytes(otp, sizeof(otp)) != 1)
+		return KSKIT_ECRYPTO;
+	kskit_hex(hex, otp, sizeof(otp));
+	if (!mkdtemp(dir))
+		ret = kskit_error_set(KSKIT_EIO, "%s: %s", dir, strerror(errno));
+	snprintf(path, sizeof(path), "%s/share", dir);
+	if (ret == 0)
+		ret = kskit_schsm_share_seal(share, hex, strlen(hex), NULL,
+					     KSKIT_SCHSM_SHARE_ITERATIONS, file);
+	if (ret == 0) {
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 || write(fd, file, sizeof(file)) != (ssize_t)sizeof(file))
+			ret = kskit_error_set(KSKIT_EIO, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	if (ret == 0)
+		ret = cli_schsm_import_share(reader, path, hex);
+	unlink(path);
+	rmdir(dir);
+	OPENSSL_cleanse(otp, sizeof(otp));
+	OPENSSL_cleanse(hex, sizeof(hex));
+	return ret;
+}
+
+/* Open the share files: XOR their shares into dkek, or, when reader is a
+ * SmartCard-HSM's, import each into the card. */
 static int open_files(char **paths, size_t count, unsigned n, const char *dir, const char *screens,
-		      uint8_t *dkek)
+		      const char *reader, uint8_t *dkek)
 {
 	uint8_t share[KSKIT_SCHSM_SHARE_LEN];
 	char *text = NULL, *pw = NULL;
@@ -362,10 +407,13 @@ static int open_files(char **paths, size_t count, unsigned n, const char *dir, c
 		if (ret == 0)
 			ret = kskit_schsm_share_open((uint8_t *)text, len, pw, pwlen, iterations,
 						     share);
+		if (ret == 0 && reader)
+			ret = card_import(reader, share);
 		if (ret == 0) {
-			for (size_t b = 0; b < sizeof(share); b++)
+			for (size_t b = 0; !reader && b < sizeof(share); b++)
 				dkek[b] ^= share[b];
-			printf("%s: share %zu of %zu opened\n", paths[i], i + 1, count);
+			printf("%s: share %zu of %zu opened%s\n", paths[i], i + 1, count,
+			       reader ? " and imported into the card" : "");
 			fflush(stdout);
 		} else {
 			ret = kskit_error_set(ret, "%s: %s", paths[i], kskit_error_detail(ret));
@@ -377,6 +425,22 @@ static int open_files(char **paths, size_t count, unsigned n, const char *dir, c
 	}
 	OPENSSL_cleanse(share, sizeof(share));
 	return ret;
+}
+
+/* What the card says of its DKEK after the import. */
+static int card_status(const char *reader)
+{
+	uint8_t kcv[KSKIT_DKEK_KCV_LEN];
+	unsigned total = 0, missing = 0;
+	int ret = cli_schsm_dkek_info(reader, &total, &missing, kcv);
+
+	if (ret)
+		return ret;
+	if (missing)
+		printf("the card's DKEK: %u of %u shares still missing\n", missing, total);
+	else
+		cli_print_kcv("the card's DKEK", kcv);
+	return 0;
 }
 
 int cmd_dkek_import_schsm(int argc, char **argv)
@@ -396,6 +460,7 @@ int cmd_dkek_import_schsm(int argc, char **argv)
 	struct kskit_kek kek;
 	CK_MECHANISM_TYPE mech;
 	uint8_t *dkek = NULL, kcv[KSKIT_DKEK_KCV_LEN];
+	char reader[65];
 	unsigned long v;
 	unsigned n = 0;
 	int c, status, ret;
@@ -440,12 +505,23 @@ int cmd_dkek_import_schsm(int argc, char **argv)
 	status = cli_login(&ct, CKU_USER);
 	if (status)
 		goto out;
+	if (cli_is_schsm(ct.tok)) {
+		ret = cli_schsm_reader(ct.tok, reader, sizeof(reader));
+		if (ret == 0)
+			ret = open_files(argv + optind, (size_t)(argc - optind - 1), n, dir,
+					 screens, reader, NULL);
+		if (ret == 0)
+			ret = card_status(reader);
+		status = ret ? cli_fail(NULL, ret) : EXIT_OK;
+		goto out;
+	}
 	ret = kskit_kwp_mechanism(ct.tok, &mech);
 	dkek = ret ? NULL : kskit_secret_alloc(KSKIT_DKEK_LEN);
 	if (ret == 0 && !dkek)
 		ret = KSKIT_ENOMEM;
 	if (ret == 0)
-		ret = open_files(argv + optind, (size_t)(argc - optind - 1), n, dir, screens, dkek);
+		ret = open_files(argv + optind, (size_t)(argc - optind - 1), n, dir, screens, NULL,
+				 dkek);
 	if (ret == 0) {
 		kskit_dkek_kcv(dkek, kcv);
 		ret = kskit_dkek_store(ct.tok, dkek, &kek);

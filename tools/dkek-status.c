@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "cli-dkek.h"
+#include "cli-schsm.h"
 #include "commands.h"
 #include "lib/error.h"
 #include "lib/textfile.h"
@@ -23,6 +24,25 @@ static const char usage[] =
 
 #define MAX_DKEKS 16
 
+/* A SmartCard-HSM holds one DKEK, of the shares it was initialised for. */
+static int card_status(struct cli_token *ct)
+{
+	uint8_t kcv[KSKIT_DKEK_KCV_LEN];
+	unsigned total = 0, missing = 0;
+	char reader[65];
+	int ret = cli_schsm_reader(ct->tok, reader, sizeof(reader));
+
+	if (ret == 0)
+		ret = cli_schsm_dkek_info(reader, &total, &missing, kcv);
+	if (ret)
+		return cli_fail(NULL, ret);
+	printf("SmartCard-HSM %s: a DKEK of %u share%s, %u missing\n", kskit_token_label(ct->tok),
+	       total, total == 1 ? "" : "s", missing);
+	if (total && !missing)
+		cli_print_kcv("  DKEK", kcv);
+	return EXIT_OK;
+}
+
 static int token_status(const char *uri, const char *module)
 {
 	uint8_t kcvs[MAX_DKEKS][KSKIT_DKEK_KCV_LEN];
@@ -32,6 +52,10 @@ static int token_status(const char *uri, const char *module)
 
 	if (status)
 		return status;
+	if (cli_is_schsm(ct.tok)) {
+		status = card_status(&ct);
+		goto out;
+	}
 	status = cli_login(&ct, CKU_USER);
 	if (status)
 		goto out;

@@ -81,9 +81,10 @@ int kskit_backup_write(const struct kskit_backup *b, char **text, size_t *len)
 		goto out;
 	fprintf(f,
 		MAGIC "\nlabel: %s\nid: %s\nkey-type: %s\nkey-size: %u\nalgorithm: %u\n"
-		      "ksk-tag: %u\nzsk-tag: %u\nextractable: %s\nwrap: aes-key-wrap-pad\n",
+		      "ksk-tag: %u\nzsk-tag: %u\nextractable: %s\nwrap: %s\n",
 		b->label, id, type_name(b->alg), key_bits(b->pub, b->alg), b->alg->number,
-		b->ksk_tag, b->zsk_tag, b->extractable ? "yes" : "no");
+		b->ksk_tag, b->zsk_tag, b->extractable ? "yes" : "no",
+		b->schsm ? "sc-hsm-tool" : "aes-key-wrap-pad");
 	if (b->kek == KSKIT_KEK_DKEK) {
 		kskit_hex(kcv, b->kcv, sizeof(b->kcv));
 		fprintf(f, "kek: dkek %s\n", kcv);
@@ -154,6 +155,23 @@ static int read_bool(struct kskit_lines *l, const char *name, int *out)
 		*out = 0;
 	else
 		return kskit_error_set(KSKIT_EBACKUP, "line %u: %s: yes or no", l->line, name);
+	return 0;
+}
+
+/* How the key is wrapped. */
+static int read_wrap(struct kskit_lines *l, struct kskit_backup *b)
+{
+	const char *v;
+	size_t n;
+	int ret = kskit_lines_field(l, "wrap", &v, &n);
+
+	if (ret)
+		return ret;
+	if (n == strlen("sc-hsm-tool") && memcmp(v, "sc-hsm-tool", n) == 0)
+		b->schsm = 1;
+	else if (n != strlen("aes-key-wrap-pad") || memcmp(v, "aes-key-wrap-pad", n) != 0)
+		return kskit_error_set(KSKIT_EBACKUP,
+				       "line %u: wrap: aes-key-wrap-pad or sc-hsm-tool", l->line);
 	return 0;
 }
 
@@ -232,8 +250,8 @@ static int read_record(struct kskit_lines *l, struct kskit_backup *b)
 	    (ret = kskit_lines_number(l, "algorithm", 1, 255, &alg)) ||
 	    (ret = kskit_lines_number(l, "ksk-tag", 0, 65535, &ksk)) ||
 	    (ret = kskit_lines_number(l, "zsk-tag", 0, 65535, &zsk)) ||
-	    (ret = read_bool(l, "extractable", &b->extractable)) ||
-	    (ret = kskit_lines_expect(l, "wrap: aes-key-wrap-pad")) || (ret = read_kek(l, b)) ||
+	    (ret = read_bool(l, "extractable", &b->extractable)) || (ret = read_wrap(l, b)) ||
+	    (ret = read_kek(l, b)) ||
 	    (ret = kskit_lines_base64(l, "wrapped-key", BLOB_MAX, &b->wrapped, &b->wrapped_len)) ||
 	    (ret = read_spki(l, "public-key", &b->pub, hash)) ||
 	    (ret = kskit_lines_hex(l, "public-key-sha256", want, sizeof(want))))
@@ -246,6 +264,11 @@ static int read_record(struct kskit_lines *l, struct kskit_backup *b)
 		return kskit_error_set(KSKIT_EBACKUP,
 				       "record ending at line %u is damaged: its "
 				       "check value does not match",
+				       l->line);
+	if (b->schsm && b->kek != KSKIT_KEK_DKEK)
+		return kskit_error_set(KSKIT_EBACKUP,
+				       "line %u: a SmartCard-HSM wraps under its DKEK "
+				       "only",
 				       l->line);
 	ret = consistent(b, tname, bits, alg, ksk, zsk);
 	if (ret == 0)

@@ -11,7 +11,10 @@
  *   ksk-tag: <DNSKEY key tag with flags 257>
  *   zsk-tag: <DNSKEY key tag with flags 256>
  *   extractable: yes | no          (restored as it was: CKA_EXTRACTABLE)
- *   wrap: aes-key-wrap-pad         (RFC 5649; the private key as PKCS#8)
+ *   wrap: aes-key-wrap-pad         (RFC 5649; the private key as PKCS#8), or
+ *   wrap: sc-hsm-tool              (a SmartCard-HSM's own wrapped key, as
+ *                                   sc-hsm-tool --wrap-key writes it: for
+ *                                   SmartCard-HSMs with the DKEK alone)
  *   kek: dkek <KCV, hex>           (the DKEK of custodian shares), or
  *   kek: rsa-oaep-sha1             (an AES-256 key made for this backup,
  *   transport-key: <base64 SPKI>    wrapped under the target token's
@@ -48,6 +51,7 @@ struct kskit_backup {
 	const struct kskit_alg *alg; /* of pub, by kskit_alg_for_pkey() */
 	uint16_t ksk_tag, zsk_tag;
 	int extractable;
+	int schsm; /* wrap: sc-hsm-tool */
 	enum kskit_backup_kek kek;
 	uint8_t kcv[KSKIT_DKEK_KCV_LEN]; /* KSKIT_KEK_DKEK */
 	EVP_PKEY *transport;		 /* KSKIT_KEK_TRANSPORT */

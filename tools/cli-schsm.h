@@ -1,0 +1,52 @@
+/* cli-schsm.h - SmartCard-HSMs through OpenSC's own tools.
+ *
+ * What PKCS#11 cannot do with a SmartCard-HSM (import a DKEK share, wrap
+ * and unwrap a key under the DKEK) goes through OpenSC's sc-hsm-tool, and
+ * the key references it needs come from pkcs15-tool.  A password or PIN
+ * goes to the tool on its standard input, where sc-hsm-tool's prompts read
+ * it, never on its command line.  The card is named by its reader: the
+ * PKCS#11 slot description OpenSC gives the slot.
+ */
+#ifndef KSKIT_CLI_SCHSM_H
+#define KSKIT_CLI_SCHSM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/dkekshare.h"
+#include "lib/token.h"
+
+/* Non-zero when the token is a SmartCard-HSM behind OpenSC. */
+int cli_is_schsm(struct kskit_token *tok);
+
+/* The reader the token's card is in, for the tools' --reader. */
+int cli_schsm_reader(struct kskit_token *tok, char *reader, size_t size);
+
+/* Run argv[0] (found on PATH) with its arguments, feeding input (may be
+ * NULL) on its standard input; its standard output and error, together,
+ * into *out (malloc()ed, NUL-terminated).  0 when it exits 0; otherwise
+ * KSKIT_EINIT_TOOL with its last line of output as the detail. */
+int cli_schsm_run(const char *const *argv, const char *input, char **out);
+
+/* The card's DKEK: shares it was initialised for, how many are still
+ * missing, and its key-check value (all zero while shares are missing). */
+int cli_schsm_dkek_info(const char *reader, unsigned *total, unsigned *missing,
+			uint8_t kcv[KSKIT_DKEK_KCV_LEN]);
+
+/* Import one sc-hsm-tool share file under password. */
+int cli_schsm_import_share(const char *reader, const char *path, const char *password);
+
+/* The card's key reference of the private key with this CKA_ID. */
+int cli_schsm_key_ref(const char *reader, const uint8_t *id, size_t id_len, unsigned *ref);
+
+/* The lowest key reference (1..255) no key uses. */
+int cli_schsm_free_ref(const char *reader, unsigned *ref);
+
+/* sc-hsm-tool --wrap-key of key reference ref into *blob (malloc()ed). */
+int cli_schsm_wrap(const char *reader, unsigned ref, const char *pin, uint8_t **blob, size_t *len);
+
+/* sc-hsm-tool --unwrap-key of blob into key reference ref. */
+int cli_schsm_unwrap(const char *reader, unsigned ref, const char *pin, const uint8_t *blob,
+		     size_t len);
+
+#endif
