@@ -10,10 +10,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 
 #include "cli.h"
 #include "cli-schsm.h"
 #include "lib/error.h"
+#include "lib/schsm-share.h"
 #include "lib/textfile.h"
 
 #define OUTPUT_MAX (1u << 20)
@@ -187,6 +189,43 @@ int cli_schsm_import_share(const char *reader, const char *path, const char *pas
 	OPENSSL_cleanse(input, n);
 	free(input);
 	free(out);
+	return ret;
+}
+
+/* Hand one share to a SmartCard-HSM through sc-hsm-tool: sealed again
+ * under a one-time password that goes to the tool on its standard input
+ * (so that passwords of any bytes, and a rebuilt n-of-m one with its
+ * leading zero, all work), in a private directory removed after. */
+int cli_schsm_import_secret(const char *reader, const uint8_t share[KSKIT_SCHSM_SHARE_LEN])
+{
+	uint8_t otp[12], file[KSKIT_SCHSM_SHARE_FILE_LEN];
+	char hex[2 * sizeof(otp) + 1], dir[PATH_MAX], path[PATH_MAX + 8];
+	const char *t = getenv("TMPDIR");
+	int fd = -1, ret = 0;
+
+	snprintf(dir, sizeof(dir), "%s/kskit-share.XXXXXX", t && *t ? t : "/tmp");
+	if (RAND_priv_bytes(otp, sizeof(otp)) != 1)
+		return KSKIT_ECRYPTO;
+	kskit_hex(hex, otp, sizeof(otp));
+	if (!mkdtemp(dir))
+		ret = kskit_error_set(KSKIT_EIO, "%s: %s", dir, strerror(errno));
+	snprintf(path, sizeof(path), "%s/share", dir);
+	if (ret == 0)
+		ret = kskit_schsm_share_seal(share, hex, strlen(hex), NULL,
+					     KSKIT_SCHSM_SHARE_ITERATIONS, file);
+	if (ret == 0) {
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 || write(fd, file, sizeof(file)) != (ssize_t)sizeof(file))
+			ret = kskit_error_set(KSKIT_EIO, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	if (ret == 0)
+		ret = cli_schsm_import_share(reader, path, hex);
+	unlink(path);
+	rmdir(dir);
+	OPENSSL_cleanse(otp, sizeof(otp));
+	OPENSSL_cleanse(hex, sizeof(hex));
 	return ret;
 }
 

@@ -36,6 +36,13 @@ int cli_schsm_dkek_info(const char *reader, unsigned *total, unsigned *missing,
 /* Import one sc-hsm-tool share file under password. */
 int cli_schsm_import_share(const char *reader, const char *path, const char *password);
 
+/* Import the 32-byte share into the card: sealed in sc-hsm-tool's format
+ * under a one-time password that goes to the tool on its standard input
+ * (passwords of any bytes, a rebuilt n-of-m one, a DKEK rebuilt from
+ * kskit's custodian shares: all go in the same way), in a private
+ * directory removed after. */
+int cli_schsm_import_secret(const char *reader, const uint8_t share[32]);
+
 /* The card's key reference of the private key with this CKA_ID. */
 int cli_schsm_key_ref(const char *reader, const uint8_t *id, size_t id_len, unsigned *ref);
 

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "cli-dkek.h"
+#include "cli-schsm.h"
 #include "commands.h"
 #include "lib/error.h"
 #include "lib/secret.h"
@@ -22,7 +23,10 @@ static const char usage[] =
 	"(label \"kskit DKEK\", id = KCV; logs in as user) and wiped here.  Prints\n"
 	"the KCV to compare with the one written down at `kskit dkek create`.\n"
 	"Nothing is written to the token unless every share opens and they\n"
-	"rebuild the DKEK.  A token that already holds this DKEK is left as it is.\n";
+	"rebuild the DKEK.  A token that already holds this DKEK is left as it is.\n"
+	"A SmartCard-HSM (initialised by sc-hsm-tool --initialize --dkek-shares 1)\n"
+	"gets the DKEK as its one share, through OpenSC's sc-hsm-tool: the card\n"
+	"then shows the same key-check value.\n";
 
 int cmd_dkek_import(int argc, char **argv)
 {
@@ -36,6 +40,8 @@ int cmd_dkek_import(int argc, char **argv)
 	struct cli_token ct = { 0 };
 	struct kskit_kek kek;
 	CK_MECHANISM_TYPE mech;
+	char reader[65];
+	int card;
 	uint8_t *dkek = NULL, kcv[KSKIT_DKEK_KCV_LEN];
 	int c, status, ret;
 
@@ -64,7 +70,9 @@ int cmd_dkek_import(int argc, char **argv)
 	status = cli_login(&ct, CKU_USER);
 	if (status)
 		goto out;
-	ret = kskit_kwp_mechanism(ct.tok, &mech);
+	card = cli_is_schsm(ct.tok);
+	ret = card ? cli_schsm_reader(ct.tok, reader, sizeof(reader))
+		   : kskit_kwp_mechanism(ct.tok, &mech);
 	if (ret) {
 		status = cli_fail(NULL, ret);
 		goto out;
@@ -77,6 +85,16 @@ int cmd_dkek_import(int argc, char **argv)
 	status = cli_dkek_rebuild(argv + optind, (size_t)(argc - optind - 1), passdir, dkek, kcv);
 	if (status)
 		goto out;
+	if (card) {
+		/* The whole DKEK as the card's one share: its KCV is the same. */
+		ret = cli_schsm_import_secret(reader, dkek);
+		if (ret)
+			status = cli_fail("importing the DKEK into the SmartCard-HSM", ret);
+		else
+			printf("DKEK imported into the SmartCard-HSM %s as its one share\n",
+			       kskit_token_label(ct.tok));
+		goto done;
+	}
 	ret = kskit_dkek_store(ct.tok, dkek, &kek);
 	kskit_secret_free(dkek);
 	dkek = NULL;
@@ -89,7 +107,9 @@ int cmd_dkek_import(int argc, char **argv)
 		printf("DKEK stored on token %s%s\n", kskit_token_label(ct.tok),
 		       kek.kwp ? "" : " (RFC 5649 over the token's AES-ECB)");
 	}
-	cli_print_kcv("DKEK", kcv);
+done:
+	if (status == EXIT_OK)
+		cli_print_kcv("DKEK", kcv);
 out:
 	kskit_secret_free(dkek);
 	cli_close(&ct);

@@ -2,8 +2,6 @@
  * files in OpenSC's sc-hsm-tool format, with its n-of-m password shares,
  * for SmartCard-HSMs and the tokens that back them up. */
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -353,43 +351,6 @@ static int import_password(const char *path, unsigned n, const char *dir, const 
 	return ret;
 }
 
-/* Hand one share to a SmartCard-HSM through sc-hsm-tool: sealed again
- * under a one-time password that goes to the tool on its standard input
- * (so that passwords of any bytes, and a rebuilt n-of-m one with its
- * leading zero, all work), in a private directory removed after. */
-static int card_import(const char *reader, const uint8_t share[KSKIT_SCHSM_SHARE_LEN])
-{
-	uint8_t otp[12], file[KSKIT_SCHSM_SHARE_FILE_LEN];
-	char hex[2 * sizeof(otp) + 1], dir[PATH_MAX], path[PATH_MAX + 8];
-	const char *t = getenv("TMPDIR");
-	int fd = -1, ret = 0;
-
-	snprintf(dir, sizeof(dir), "%s/kskit-share.XXXXXX", t && *t ? t : "/tmp");
-	if (RAND_priv_bytes(otp, sizeof(otp)) != 1)
-		return KSKIT_ECRYPTO;
-	kskit_hex(hex, otp, sizeof(otp));
-	if (!mkdtemp(dir))
-		ret = kskit_error_set(KSKIT_EIO, "%s: %s", dir, strerror(errno));
-	snprintf(path, sizeof(path), "%s/share", dir);
-	if (ret == 0)
-		ret = kskit_schsm_share_seal(share, hex, strlen(hex), NULL,
-					     KSKIT_SCHSM_SHARE_ITERATIONS, file);
-	if (ret == 0) {
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0 || write(fd, file, sizeof(file)) != (ssize_t)sizeof(file))
-			ret = kskit_error_set(KSKIT_EIO, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	}
-	if (ret == 0)
-		ret = cli_schsm_import_share(reader, path, hex);
-	unlink(path);
-	rmdir(dir);
-	OPENSSL_cleanse(otp, sizeof(otp));
-	OPENSSL_cleanse(hex, sizeof(hex));
-	return ret;
-}
-
 /* Open the share files: XOR their shares into dkek, or, when reader is a
  * SmartCard-HSM's, import each into the card. */
 static int open_files(char **paths, size_t count, unsigned n, const char *dir, const char *screens,
@@ -408,7 +369,7 @@ static int open_files(char **paths, size_t count, unsigned n, const char *dir, c
 			ret = kskit_schsm_share_open((uint8_t *)text, len, pw, pwlen, iterations,
 						     share);
 		if (ret == 0 && reader)
-			ret = card_import(reader, share);
+			ret = cli_schsm_import_secret(reader, share);
 		if (ret == 0) {
 			for (size_t b = 0; !reader && b < sizeof(share); b++)
 				dkek[b] ^= share[b];
