@@ -87,12 +87,20 @@ $(BUILD)/cards/cac-bridge: tests/cards/cac-bridge.c $(BUILD)/.deps-ok
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(shell pkg-config --cflags libcacard) \
 		-o $@ $< $(LDFLAGS) $(shell pkg-config --libs libcacard)
 
+# The software SmartCard-HSM behind OpenSC's card tests (scripts/start-schsm).
+SCHSM_SRC = $(wildcard tests/cards/sc-hsm-*.c)
+$(BUILD)/cards/sc-hsm-emu: $(SCHSM_SRC) tests/cards/sc-hsm-emu.h $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) $(shell pkg-config --cflags openssl) \
+		-o $@ $(SCHSM_SRC) $(LDFLAGS) $(SAN_FLAGS) $(shell pkg-config --libs openssl)
+
 $(BUILD)/nodlclose.so: tests/nodlclose.c
 	@mkdir -p $(@D)
 	$(CC) -shared -fPIC -O2 -o $@ $<
 
 # Each test is a TAP producer: cmocka binaries, fuzz corpus replays, sh scripts.
-check: $(KSKIT) $(UNIT_BIN) $(FUZZ_BIN) $(SAN_PRELOAD) $(BUILD)/cards/cac-bridge
+check: $(KSKIT) $(UNIT_BIN) $(FUZZ_BIN) $(SAN_PRELOAD) $(BUILD)/cards/cac-bridge \
+	$(BUILD)/cards/sc-hsm-emu
 	KSKIT="$(abspath $(KSKIT))" FUZZ_BIN="$(abspath $(BUILD)/fuzz)" \
 	CMOCKA_MESSAGE_OUTPUT=TAP $(if $(SAN_PRELOAD),LD_PRELOAD=$(abspath $(SAN_PRELOAD))) \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0:verify_asan_link_order=0 \
