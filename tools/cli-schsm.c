@@ -2,12 +2,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -19,6 +23,8 @@
 #include "lib/textfile.h"
 
 #define OUTPUT_MAX (1u << 20)
+#define TOOL_TIMEOUT_MS 600000
+#define TICK_MS 50
 
 int cli_is_schsm(struct kskit_token *tok)
 {
@@ -53,16 +59,56 @@ static const char *last_line(char *out)
 	return start ? start + 1 : out;
 }
 
-int cli_schsm_run(const char *const *argv, const char *input, char **out)
+/* Whether the program on the terminal has turned echo off. */
+static int echo_off(int master)
 {
-	int in[2] = { -1, -1 }, res[2] = { -1, -1 }, status = 0, ret = 0;
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
-	pid_t pid;
+	struct termios t;
+
+	return tcgetattr(master, &t) == 0 && !(t.c_lflag & ECHO);
+}
+
+/* Type answer and a newline on the terminal. */
+static int type(int fd, const char *answer)
+{
+	size_t n = strlen(answer);
+
+	return write(fd, answer, n) == (ssize_t)n && write(fd, "\n", 1) == 1 ? 0 : -1;
+}
+
+/* Append what the tool wrote to *buf; 0 at its end, 1 for more, -1. */
+static int collect(int fd, char **buf, size_t *len, size_t *cap)
+{
 	ssize_t n;
 
-	if (!buf || pipe2(in, O_CLOEXEC) != 0 || pipe2(res, O_CLOEXEC) != 0) {
-		ret = kskit_error_set(KSKIT_EINIT_TOOL, "%s: %s", argv[0], strerror(errno));
+	if (*len + 1 >= *cap) {
+		char *grown = *cap < OUTPUT_MAX ? realloc(*buf, *cap * 2) : NULL;
+
+		if (!grown)
+			return -1;
+		*buf = grown;
+		*cap *= 2;
+	}
+	n = read(fd, *buf + *len, *cap - *len - 1);
+	if (n < 0 && errno == EINTR)
+		return 1;
+	if (n <= 0) /* EIO: the tool closed the terminal */
+		return 0;
+	*len += (size_t)n;
+	(*buf)[*len] = '\0';
+	return 1;
+}
+
+int cli_schsm_run(const char *const *argv, const struct cli_answer *answers, size_t n_answers,
+		  char **out)
+{
+	size_t len = 0, cap = 4096, next = 0, seen = 0;
+	char *buf = calloc(1, cap);
+	int master = -1, slave = -1, status = 0, ret = 0, more = 1;
+	pid_t pid = -1;
+
+	if (!buf || openpty(&master, &slave, NULL, NULL, NULL) != 0) {
+		ret = kskit_error_set(KSKIT_EINIT_TOOL, "%s: no terminal: %s", argv[0],
+				      strerror(errno));
 		goto out;
 	}
 	pid = fork();
@@ -71,48 +117,59 @@ int cli_schsm_run(const char *const *argv, const char *input, char **out)
 		goto out;
 	}
 	if (pid == 0) {
-		if (dup2(in[0], 0) < 0 || dup2(res[1], 1) < 0 || dup2(res[1], 2) < 0)
+		close(master);
+		if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0 || dup2(slave, 0) < 0 ||
+		    dup2(slave, 1) < 0 || dup2(slave, 2) < 0)
 			_exit(127);
 		execvp(argv[0], (char *const *)argv);
 		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	close(in[0]);
-	close(res[1]);
-	in[0] = res[1] = -1;
-	if (input && write(in[1], input, strlen(input)) < 0 && errno != EPIPE)
-		ret = kskit_error_set(KSKIT_EINIT_TOOL, "%s: %s", argv[0], strerror(errno));
-	close(in[1]);
-	in[1] = -1;
-	while ((n = read(res[0], buf + len, cap - len - 1)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		len += (size_t)n;
-		if (len + 1 == cap && cap < OUTPUT_MAX) {
-			char *grown = realloc(buf, cap * 2);
+	close(slave);
+	slave = -1;
+	for (int waited = 0; more > 0;) {
+		struct pollfd pfd = { master, POLLIN, 0 };
+		int r = poll(&pfd, 1, TICK_MS);
 
-			if (!grown)
-				break;
-			buf = grown;
-			cap *= 2;
-		} else if (len + 1 == cap) {
+		if (r == 0 && (waited += TICK_MS) >= TOOL_TIMEOUT_MS) {
+			kill(pid, SIGTERM);
+			ret = kskit_error_set(KSKIT_EINIT_TOOL, "%s: no answer in %d s", argv[0],
+					      TOOL_TIMEOUT_MS / 1000);
 			break;
 		}
+		if (r > 0) {
+			waited = 0;
+			more = collect(master, &buf, &len, &cap);
+		} else if (r < 0 && errno != EINTR) {
+			more = -1;
+		}
+		/* Each answer once its prompt is out and the tool has turned
+		 * echo off to read it: what is typed before is flushed. */
+		if (next < n_answers && strstr(buf + seen, answers[next].prompt) &&
+		    echo_off(master)) {
+			seen = len;
+			if (type(master, answers[next++].text) != 0)
+				more = -1;
+		}
 	}
-	buf[len] = '\0';
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	/* The terminal ends lines with CR LF. */
+	for (size_t i = 0, j = 0; i <= len; i++)
+		if (buf[i] != '\r')
+			buf[j++] = buf[i];
 	if (ret == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-		ret = kskit_error_set(KSKIT_EINIT_TOOL, "%s: %s", argv[0], last_line(buf));
+		ret = kskit_error_set(KSKIT_EINIT_TOOL, "%s: %s", argv[0],
+				      WIFSIGNALED(status) ? strsignal(WTERMSIG(status))
+							  : last_line(buf));
+	else if (ret == 0 && next < n_answers)
+		ret = kskit_error_set(KSKIT_EINIT_TOOL, "%s: never asked \"%s\"", argv[0],
+				      answers[next].prompt);
 out:
-	for (int i = 0; i < 2; i++) {
-		if (in[i] >= 0)
-			close(in[i]);
-		if (res[i] >= 0)
-			close(res[i]);
-	}
+	if (master >= 0)
+		close(master);
+	if (slave >= 0)
+		close(slave);
 	if (ret == 0 && out)
 		*out = buf;
 	else
@@ -146,7 +203,7 @@ int cli_schsm_dkek_info(const char *reader, unsigned *total, unsigned *missing,
 	const char *argv[] = { "sc-hsm-tool", "--reader", reader, NULL };
 	const char *shares, *check, *pending;
 	char *out = NULL;
-	int ret = cli_schsm_run(argv, NULL, &out);
+	int ret = cli_schsm_run(argv, NULL, 0, &out);
 
 	if (ret)
 		return ret;
@@ -176,18 +233,12 @@ int cli_schsm_import_share(const char *reader, const char *path, const char *pas
 	const char *argv[] = {
 		"sc-hsm-tool", "--reader", reader, "--import-dkek-share", path, NULL
 	};
-	size_t n = strlen(password) + 2;
-	char *input = malloc(n), *out = NULL;
-	int ret;
+	const struct cli_answer pw = { "Enter password to decrypt DKEK share", password };
+	char *out = NULL;
+	int ret = cli_schsm_run(argv, &pw, 1, &out);
 
-	if (!input)
-		return KSKIT_ENOMEM;
-	snprintf(input, n, "%s\n", password);
-	ret = cli_schsm_run(argv, input, &out);
 	if (ret == 0 && !strstr(out, "DKEK share imported"))
 		ret = kskit_error_set(KSKIT_EPASSPHRASE, "%s: %s", path, last_line(out));
-	OPENSSL_cleanse(input, n);
-	free(input);
 	free(out);
 	return ret;
 }
@@ -236,7 +287,7 @@ static int each_key(const char *reader, int (*fn)(void *, unsigned, const char *
 	const char *argv[] = { "pkcs15-tool", "--reader", reader, "--list-keys", NULL };
 	char *out = NULL, *line, *save = NULL;
 	unsigned ref = 0;
-	int have_ref = 0, ret = cli_schsm_run(argv, NULL, &out);
+	int have_ref = 0, ret = cli_schsm_run(argv, NULL, 0, &out);
 
 	for (line = ret ? NULL : strtok_r(out, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -312,59 +363,39 @@ static int tmp_dir(char dir[PATH_MAX])
 	return mkdtemp(dir) ? 0 : kskit_error_set(KSKIT_EIO, "%s: %s", dir, strerror(errno));
 }
 
-static char *pin_line(const char *pin)
-{
-	size_t n = strlen(pin) + 2;
-	char *s = malloc(n);
-
-	if (s)
-		snprintf(s, n, "%s\n", pin);
-	return s;
-}
-
-static void pin_free(char *s)
-{
-	if (s)
-		OPENSSL_cleanse(s, strlen(s));
-	free(s);
-}
-
 int cli_schsm_wrap(const char *reader, unsigned ref, const char *pin, uint8_t **blob, size_t *len)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 16], refs[8], *input = pin_line(pin), *data = NULL;
+	char dir[PATH_MAX], path[PATH_MAX + 16], refs[8], *data = NULL;
 	const char *argv[] = { "sc-hsm-tool", "--reader",	 reader, "--wrap-key",
 			       path,	      "--key-reference", refs,	 NULL };
-	int ret = input ? tmp_dir(dir) : KSKIT_ENOMEM;
+	const struct cli_answer answer = { "Enter User PIN", pin };
+	int ret = tmp_dir(dir);
 
-	if (ret) {
-		pin_free(input);
+	if (ret)
 		return ret;
-	}
 	snprintf(path, sizeof(path), "%s/wrapped", dir);
 	snprintf(refs, sizeof(refs), "%u", ref);
-	ret = cli_schsm_run(argv, input, NULL);
+	ret = cli_schsm_run(argv, &answer, 1, NULL);
 	if (ret == 0)
 		ret = cli_read_file(path, 64u << 10, &data, len);
 	if (ret == 0)
 		*blob = (uint8_t *)data;
 	unlink(path);
 	rmdir(dir);
-	pin_free(input);
 	return ret;
 }
 
 int cli_schsm_unwrap(const char *reader, unsigned ref, const char *pin, const uint8_t *blob,
 		     size_t len)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 16], refs[8], *input = pin_line(pin);
+	char dir[PATH_MAX], path[PATH_MAX + 16], refs[8];
 	const char *argv[] = { "sc-hsm-tool", "--reader",	 reader, "--unwrap-key",
 			       path,	      "--key-reference", refs,	 NULL };
-	int fd, ret = input ? tmp_dir(dir) : KSKIT_ENOMEM;
+	const struct cli_answer answer = { "Enter User PIN", pin };
+	int fd, ret = tmp_dir(dir);
 
-	if (ret) {
-		pin_free(input);
+	if (ret)
 		return ret;
-	}
 	snprintf(path, sizeof(path), "%s/wrapped", dir);
 	snprintf(refs, sizeof(refs), "%u", ref);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -373,9 +404,8 @@ int cli_schsm_unwrap(const char *reader, unsigned ref, const char *pin, const ui
 	if (fd >= 0)
 		close(fd);
 	if (ret == 0)
-		ret = cli_schsm_run(argv, input, NULL);
+		ret = cli_schsm_run(argv, &answer, 1, NULL);
 	unlink(path);
 	rmdir(dir);
-	pin_free(input);
 	return ret;
 }

@@ -3,8 +3,8 @@
  * What PKCS#11 cannot do with a SmartCard-HSM (import a DKEK share, wrap
  * and unwrap a key under the DKEK) goes through OpenSC's sc-hsm-tool, and
  * the key references it needs come from pkcs15-tool.  A password or PIN
- * goes to the tool on its standard input, where sc-hsm-tool's prompts read
- * it, never on its command line.  The card is named by its reader: the
+ * is typed at the tool's own prompt on a pseudo-terminal, never put on its
+ * command line.  The card is named by its reader: the
  * PKCS#11 slot description OpenSC gives the slot.
  */
 #ifndef KSKIT_CLI_SCHSM_H
@@ -22,11 +22,22 @@ int cli_is_schsm(struct kskit_token *tok);
 /* The reader the token's card is in, for the tools' --reader. */
 int cli_schsm_reader(struct kskit_token *tok, char *reader, size_t size);
 
-/* Run argv[0] (found on PATH) with its arguments, feeding input (may be
- * NULL) on its standard input; its standard output and error, together,
- * into *out (malloc()ed, NUL-terminated).  0 when it exits 0; otherwise
- * KSKIT_EINIT_TOOL with its last line of output as the detail. */
-int cli_schsm_run(const char *const *argv, const char *input, char **out);
+/* A prompt of the tool's, and what to type at it. */
+struct cli_answer {
+	const char *prompt;
+	const char *text;
+};
+
+/* Run argv[0] (found on PATH) with its arguments on a pseudo-terminal of
+ * its own (OpenSC 0.23's prompts need one); each time the next of the
+ * answers' prompts appears in its output and the tool has turned echo off
+ * to read it, type that answer and a newline (sooner would be flushed, and
+ * echoed).  Its output into
+ * *out (malloc()ed, NUL-terminated; may be NULL).  0 when it exits 0
+ * having asked every prompt; otherwise KSKIT_EINIT_TOOL with its last line
+ * of output, or the signal that ended it, as the detail. */
+int cli_schsm_run(const char *const *argv, const struct cli_answer *answers, size_t n_answers,
+		  char **out);
 
 /* The card's DKEK: shares it was initialised for, how many are still
  * missing, and its key-check value (all zero while shares are missing). */

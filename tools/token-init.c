@@ -5,13 +5,15 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli-schsm.h"
 #include "commands.h"
 #include "lib/error.h"
 #include "lib/quirks.h"
 #include "lib/secret.h"
+#include "token-init.h"
 
 static const char usage[] =
-	"usage: kskit token init --label LABEL [--yes] [--module PATH] URI\n"
+	"usage: kskit token init --label LABEL [--yes] [--dkek-shares N] [--module PATH] URI\n"
 	"\n"
 	"Erase the token the URI selects (initialised or not: `kskit token list`\n"
 	"gives an empty slot's slot-id URI) and initialise it with a new label,\n"
@@ -29,22 +31,20 @@ static const char usage[] =
 	"and gets the new one with C_SetPIN.  opencryptoki's soft token cannot\n"
 	"be re-initialised once its SO PIN was changed: kskit refuses and says\n"
 	"which files to remove.  tpm2-pkcs11 tokens are made with\n"
-	"ceremony/tpm2-init (tpm2_ptool).\n";
+	"ceremony/tpm2-init (tpm2_ptool).  A SmartCard-HSM is initialised by\n"
+	"OpenSC's sc-hsm-tool --initialize, the PINs on its standard input, for\n"
+	"--dkek-shares N DKEK shares (default 1; 0: its keys can never be\n"
+	"backed up); its SO PIN is 16 hexadecimal digits, its user PIN 6 to 16\n"
+	"characters, and its label reads \"LABEL (UserPIN)\" through OpenSC.\n";
 
-struct pins {
-	char *current_so; /* the SO PIN the token has now, or NULL */
-	char *so;	  /* the SO PIN it will have */
-	char *user;	  /* the user PIN it will have */
-};
-
-static void pins_free(struct pins *p)
+static void pins_free(struct token_pins *p)
 {
 	kskit_secret_free(p->current_so);
 	kskit_secret_free(p->so);
 	kskit_secret_free(p->user);
 }
 
-static int get_pins(int initialised, struct pins *p)
+static int get_pins(int initialised, struct token_pins *p)
 {
 	const char *env = getenv("KSKIT_CURRENT_SO_PIN") ? "KSKIT_CURRENT_SO_PIN" : "KSKIT_SO_PIN";
 	int ret = 0;
@@ -60,7 +60,7 @@ static int get_pins(int initialised, struct pins *p)
 
 /* Checked before anything is erased: a PIN the token refuses after
  * C_InitToken would leave it half initialised. */
-static int pin_lengths_fit(const CK_TOKEN_INFO *ti, const struct pins *p)
+static int pin_lengths_fit(const CK_TOKEN_INFO *ti, const struct token_pins *p)
 {
 	const char *pins[] = { p->so, p->user };
 
@@ -129,7 +129,7 @@ static int label_taken(struct kskit_token *tok, const char *label)
 
 /* After C_InitToken: the SO PIN and the user PIN, each proven by a login. */
 static int set_pins(const char *module_path, const char *label, const char *init_so,
-		    const struct pins *p, const struct kskit_quirks *q)
+		    const struct token_pins *p, const struct kskit_quirks *q)
 {
 	/* opencryptoki's tokens come out of C_InitToken with the factory SO PIN
 	 * whatever PIN C_InitToken was given. */
@@ -176,12 +176,12 @@ out:
 	return ret;
 }
 
-static int run(struct cli_token *ct, const char *label, int yes)
+static int run(struct cli_token *ct, const char *label, int yes, unsigned dkek_shares)
 {
 	const CK_TOKEN_INFO *ti = kskit_token_info(ct->tok);
 	const struct kskit_quirks *q = kskit_quirks_of(ct->tok);
 	int initialised = (ti->flags & CKF_TOKEN_INITIALIZED) != 0;
-	struct pins p = { 0 };
+	struct token_pins p = { 0 };
 	const char *init_so;
 	unsigned char padded[32];
 	CK_RV rv;
@@ -208,6 +208,10 @@ static int run(struct cli_token *ct, const char *label, int yes)
 			return cli_fail(NULL, ret);
 	}
 	ret = get_pins(initialised, &p);
+	if (ret == 0 && cli_is_schsm(ct->tok)) {
+		ret = token_init_schsm(ct, label, dkek_shares, &p, initialised);
+		goto out;
+	}
 	if (ret == 0)
 		ret = pin_lengths_fit(ti, &p);
 	if (ret)
@@ -237,16 +241,22 @@ int cmd_token_init(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "label", required_argument, NULL, 'l' },
 		{ "yes", no_argument, NULL, 'y' },
+		{ "dkek-shares", required_argument, NULL, 'd' },
 		{ "module", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *label = NULL, *module = NULL;
 	struct cli_token ct;
+	unsigned long shares = 1;
 	int c, yes = 0, status;
 
-	while ((c = getopt_long(argc, argv, "l:ym:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:yd:m:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'd':
+			if (cli_number(optarg, 0, 255, &shares) != 0)
+				return cli_usage(usage, "--dkek-shares: 0 to 255");
+			break;
 		case 'l':
 			label = optarg;
 			break;
@@ -271,7 +281,7 @@ int cmd_token_init(int argc, char **argv)
 			  &ct);
 	if (status)
 		return status;
-	status = run(&ct, label, yes);
+	status = run(&ct, label, yes, (unsigned)shares);
 	cli_close(&ct);
 	return status;
 }

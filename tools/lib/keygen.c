@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "keygen.h"
+#include "object.h"
 #include "quirks.h"
 
 static const CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
@@ -60,6 +61,10 @@ int kskit_keygen(struct kskit_token *tok, const struct kskit_keygen *p, CK_OBJEC
 	}
 	if (rv != CKR_OK)
 		return kskit_p11_error("C_GenerateKeyPair", rv);
+	/* Some stacks make token objects of a session key pair without a word
+	 * (OpenSC on a SmartCard-HSM): what the token says counts. */
+	if (!*on_token && kskit_attr_bool(tok, *priv, CKA_TOKEN) == 1)
+		*on_token = 1;
 	return 0;
 }
 
