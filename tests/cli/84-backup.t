@@ -143,6 +143,26 @@ out_has "wrapped ksk-rsa: RSASHA256 key tag $RSA_TAG as KSK" "... by its key tag
 out_has "under the DKEK with key-check value \(KCV\): $KCV" "... and the DKEK's KCV"
 rc_is 0 "kskit dkek wrap (the same) of the EC KSK" \
 	"$KSKIT" dkek wrap --kcv "$KCV" -o ec.backup "pkcs11:token=A;object=ksk-ec?module-path=$HSM"
+# every 3-subset of the shares, into a token of its own, restores the KSK
+# with its key tag
+n3=0 ok3=0
+for i in 1 2 3 4 5; do
+	for j in $(seq $((i + 1)) 5); do
+		for k in $(seq $((j + 1)) 5); do
+			n3=$((n3 + 1))
+			softhsm2-util --init-token --free --label "S$n3" --so-pin "$KSKIT_SO_PIN" \
+				--pin "$KSKIT_PIN" >/dev/null || continue
+			u=$(uri "S$n3" $HSM)
+			"$KSKIT" dkek import --passphrase-dir pass "shares/$(name "$i").share" \
+				"shares/$(name "$j").share" "shares/$(name "$k").share" "$u" >/dev/null &&
+				"$KSKIT" backup import rsa.backup "$u" >/dev/null &&
+				"$KSKIT" token show "$u" | grep -q "key tag $RSA_TAG as KSK" &&
+				ok3=$((ok3 + 1))
+		done
+	done
+done
+[ "$n3" -eq 10 ] && [ "$ok3" -eq 10 ]
+check $? "each of the $n3 subsets of 3 shares, on a token of its own, restores key tag $RSA_TAG ($ok3)"
 rc_is 0 "backup show" "$KSKIT" backup show rsa.backup
 out_has "^ksk-rsa: RSASHA256, id [0-9a-f]{40}, key tag $RSA_TAG as KSK" "... label, id, key tags"
 out_has "wrapped under the DKEK with KCV $KCV" "... and the KEK"
