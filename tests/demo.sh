@@ -7,14 +7,15 @@
 # validating it from the KSK's DS.  Source it after lib.sh and knot.sh;
 # WORK is the test's directory, D the knotd directory.
 
-# demo NAME ALG LABEL INIT_URI SEAL: the whole demo on the token INIT_URI
-# names, labelled LABEL, the keybundles sealed with the passphrase of
-# KSKIT_BUNDLE_PASSPHRASE (SEAL "passphrase", the seeds' way) or for the
+# demo NAME ALG LABEL INIT_URI SEAL [SHOWN]: the whole demo on the token
+# INIT_URI names, labelled LABEL, the keybundles sealed with the passphrase
+# of KSKIT_BUNDLE_PASSPHRASE (SEAL "passphrase", the seeds' way) or for the
 # online signer's certificate (SEAL "certificate"); NAME heads each
-# description.
+# description.  SHOWN is the token's label as the module shows it, in a
+# URI (OpenSC: "LABEL%20(UserPIN)"), LABEL when not given.
 demo() {
 	_n=$1 _alg=$2 _init=$4 _seal='' _open=''
-	URI="pkcs11:token=$3?module-path=$MODULE"
+	URI="pkcs11:token=${6:-$3}?module-path=$MODULE"
 	if [ "$5" = certificate ]; then
 		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 			-keyout "$WORK/signer.key" -out "$WORK/signer.crt" -subj /CN=online-signer \

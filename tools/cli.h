@@ -96,6 +96,17 @@ void cli_sha256_hex(const void *data, size_t len, char hex[65]);
 struct kskit_ksr;
 int cli_read_ksr(const char *path, int skr, struct kskit_ksr **ksr, char **text, size_t *len);
 
+/* Progress of a long run of token signatures (a smartcard signs about
+ * once a second): after two seconds, and then every five, a line on
+ * stderr saying how many signatures the token made and at what rate.
+ * Give cli_progress_signed to kskit_signer_set_progress() with a struct
+ * cli_progress (zeroed, what set) shared by all signers of one run. */
+struct cli_progress {
+	const char *what; /* "signatures" by default */
+	uint64_t start, last, count;
+};
+void cli_progress_signed(void *progress, uint64_t count, uint64_t token_ns);
+
 /* Print name, size, SHA-256 in hex and as PGP words to out, as the
  * ceremony log records every file. */
 int cli_print_digest(FILE *out, const char *name, const void *data, size_t len);

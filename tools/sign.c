@@ -239,6 +239,9 @@ static uint32_t max_ttl(const struct kskit_ksr *ksr)
 	return ttl;
 }
 
+/* How far the token is with the response's signatures. */
+static struct cli_progress progress;
+
 /* Find each KSK on the token, with its DNSKEY for the request's zone and a
  * signer. */
 static int resolve(struct cli_token *ct, const struct kskit_ksr *ksr, struct ksk_slot *slots,
@@ -267,6 +270,8 @@ static int resolve(struct cli_token *ct, const struct kskit_ksr *ksr, struct ksk
 					      &s->dnskey);
 		if (ret == 0)
 			ret = kskit_signer_new(ct->tok, priv, ksks[i].alg, s->pub, &s->signer);
+		if (ret == 0)
+			kskit_signer_set_progress(s->signer, cli_progress_signed, &progress);
 		if (ret == 0 && kskit_attr_get(ct->tok, priv, CKA_LABEL, &s->label, &len) == 0 &&
 		    len == 0) {
 			free(s->label);

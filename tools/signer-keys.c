@@ -158,12 +158,16 @@ int signer_period_keys(struct signer_opts *o, const struct kskit_zone *z,
 
 /* The period's active ZSKs: the bundle's private keys, or a signer for
  * each on the token (free with kskit_signer_free()). */
+/* How far the token is with the run's signatures. */
+static struct cli_progress progress;
+
 int signer_period_zsks(const struct signer_opts *o, const struct kskit_keybundle *kb,
 		       struct kskit_zsk *zsks, struct kskit_signer **signers, size_t *n)
 {
 	int ret = 0;
 
 	*n = 0;
+	progress = (struct cli_progress){ 0 };
 	for (size_t i = 0; ret == 0 && i < kb->n_zsks; i++) {
 		const struct kskit_keybundle_zsk *k = &kb->zsks[i];
 		CK_OBJECT_HANDLE priv;
@@ -178,6 +182,9 @@ int signer_period_zsks(const struct signer_opts *o, const struct kskit_keybundle
 					       &priv, &pub, &alg);
 			if (ret == 0)
 				ret = kskit_signer_new(o->token.tok, priv, alg, pub, &signers[*n]);
+			if (ret == 0)
+				kskit_signer_set_progress(signers[*n], cli_progress_signed,
+							  &progress);
 			EVP_PKEY_free(pub);
 			zsks[*n] = (struct kskit_zsk){ k->dnskey, k->alg, NULL,
 						       kskit_signer_sign_cb, signers[*n] };

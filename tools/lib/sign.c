@@ -17,7 +17,9 @@ struct kskit_signer {
 	CK_MECHANISM_TYPE mech;
 	int give_digest;
 	size_t max_sig;
-	uint64_t token_ns;
+	uint64_t token_ns, count;
+	kskit_signer_progress_fn progress;
+	void *progress_ctx;
 };
 
 /* DER prefixes of DigestInfo (RFC 8017 section 9.2, note 1). */
@@ -195,7 +197,16 @@ int kskit_signer_sign(struct kskit_signer *s, const uint8_t *data, size_t len, u
 	}
 	*sig = out;
 	*sig_len = out_len;
+	s->count++;
+	if (s->progress)
+		s->progress(s->progress_ctx, s->count, s->token_ns);
 	return 0;
+}
+
+void kskit_signer_set_progress(struct kskit_signer *s, kskit_signer_progress_fn fn, void *ctx)
+{
+	s->progress = fn;
+	s->progress_ctx = ctx;
 }
 
 int kskit_sign_self_test(struct kskit_token *tok, CK_OBJECT_HANDLE priv,

@@ -46,6 +46,13 @@ int kskit_signer_sign_cb(void *ctx, const uint8_t *data, size_t len, uint8_t **s
 int kskit_sign_self_test(struct kskit_token *tok, CK_OBJECT_HANDLE priv,
 			 const struct kskit_alg *alg, EVP_PKEY *pub);
 
+/* Called after each signature the token made and software verified:
+ * how many so far, and the nanoseconds spent inside C_Sign.  A token that
+ * signs once a second (a smartcard) makes long operations; the caller may
+ * say how far they are. */
+typedef void (*kskit_signer_progress_fn)(void *ctx, uint64_t count, uint64_t token_ns);
+void kskit_signer_set_progress(struct kskit_signer *s, kskit_signer_progress_fn fn, void *ctx);
+
 /* Nanoseconds spent inside C_Sign so far (for measurements). */
 uint64_t kskit_signer_token_ns(const struct kskit_signer *s);
 
