@@ -4,7 +4,9 @@
 # ZSKs" (tests/demo.sh: kskit token init, keygen, ceremony/keybundles, the
 # signer, knotd, delv), then "offline smart card KSK + online smart card
 # ZSKs": the ZSK made on card 2, its request signed by card 1's KSK through
-# ceremony/sign-ksr, the zone signed by card 2.  Then card 2 slowed down to
+# ceremony/sign-ksr, the zone signed by card 2; and Knot's offline KSK
+# round trip with card 1's KSK (keymgr generate-ksr, kskit sign,
+# validate-skr, import-skr, knotd, delv).  Then card 2 slowed down to
 # a real card's pace: the signer and kskit sign say how far they are.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/knot.sh"
@@ -22,7 +24,7 @@ export KSKIT_SO_PIN=3537363231383830 KSKIT_PIN=648219 KSKIT_BUNDLE_PASSPHRASE="c
 MODULE=$KSKIT_TEST_MODULE
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kskit-demo-schsm.XXXXXX")
 D=$WORK/served
-trap 'cd /; knot_stop "$D"; rm -rf "$WORK"; standin_stop' EXIT
+trap 'cd /; knot_stop "$D"; knot_stop "$WORK/knot"; rm -rf "$WORK"; standin_stop' EXIT
 
 # --- demo 1: offline smart card KSK, online software ZSKs ------------------
 demo "SmartCard-HSM" ECDSAP256SHA256 offline-card "pkcs11:serial=KSKEMU00001?module-path=$MODULE" \
@@ -51,6 +53,18 @@ rc_is 0 "online card: kskit signer --token (signemd-sc)" "$KSKIT" signer --zone 
 sigs=$(awk -v tag="$TAG" '$4 == "RRSIG" && $11 == tag' signed-sc | wc -l)
 zone_valid example.com. ksk.ds signed-sc
 check $? "ldns-verify-zone, kzonecheck and dnssec-verify accept it: $sigs signatures by the online card"
+
+# --- Knot's offline KSK with the KSK on card 1 ------------------------------------
+K=$WORK/knot
+mkdir -p "$K"
+fn_ok "Knot: ZSK side: keymgr pregenerate and generate-ksr" knot_zsk_side "$K" example.com. \
+	ECDSAP256SHA256
+fn_ok "Knot: kskit sign, the KSK on card 1" knot_sign_kskit "$K" "$CARD1" "$K/skr" "$KSK"
+fn_ok "Knot: validate-skr and import-skr accept it" knot_import "$K" "$K/skr"
+fn_ok "Knot: knotd serves the zone" knot_serve "$K"
+awk '$4 == "DS" && $7 == 2' "${KSK%.key}.ds" >"$K/ksk.ds"
+fn_ok "Knot: delv validates the served zone from card 1's KSK's DS" knot_check delv "$K" example.com.
+knot_stop "$K"
 
 # --- a card at a real card's pace ---------------------------------------------
 # Card 2 pulled and put back with half a second a command: about two signatures a
