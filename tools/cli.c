@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 
@@ -133,8 +134,14 @@ static int tty_read(int fd, const char *prompt, int echo, char *buf, size_t size
 	if (write(fd, prompt, strlen(prompt)) < 0)
 		ret = KSKIT_EIO;
 	while (ret == 0) {
-		ssize_t r = read(fd, &c, 1);
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		ssize_t r;
 
+		/* A signal that comes before read() would not interrupt it:
+		 * look at the flag between short waits. */
+		while (!tty_interrupted && poll(&pfd, 1, 100) == 0)
+			;
+		r = tty_interrupted ? -1 : read(fd, &c, 1);
 		if (tty_interrupted) {
 			ret = KSKIT_EINTERRUPTED;
 			break;
