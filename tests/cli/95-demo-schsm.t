@@ -89,4 +89,17 @@ err_has "signatures by the token so far, [0-9.]+/s" "... and says how far it is 
 zone_valid example.com. ksk.ds signed-sc
 check $? "... the zone it signed slowly is valid"
 
+# --- the card pulled in the middle of a signature run ------------------------------
+cp signed-sc before.signed
+"$KSKIT" signer --full --zone example.com. --input zone.db --output signed-sc \
+	--skr stick2/example.com.skr --token "$CARD2" >pulled.out 2>pulled.err &
+pid=$!
+sleep 2
+kill "$(cat "$STANDIN/card-2.pid")"
+finished "$pid" pulled.err
+[ "$RC" -eq 1 ] && cmp -s signed-sc before.signed
+check $? "card 2 pulled while the signer signs: exit 1, the signed zone as it was"
+err_one_line "... one error line"
+sh "$STANDIN/insert-2"
+
 done_testing
