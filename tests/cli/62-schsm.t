@@ -350,6 +350,19 @@ err_has 'C_Login' "wrong PIN: the error names the login"
 err_one_line "wrong PIN: one error line"
 rc_is 0 "the right PIN still works" "$KSKIT" token show "$URI1"
 
+k=$(cd "$W" && dnssec-keygen -q -a ECDSAP256SHA256 -K "$W" example.com)
+rc_is 1 "kskit token import onto a SmartCard-HSM (cardwrite)" "$KSKIT" token import \
+	"$W/$k.private" "$URI1"
+err_has "takes a private key only wrapped under its DKEK" "token import: says why, and the card's way"
+err_one_line "token import refused: one error line"
+rc_is 0 "kskit keygen of a key to delete" "$KSKIT" keygen --zone example.com --label doomed \
+	--algorithm ECDSAP256SHA256 --output-dir "$W" "$URI1"
+rc_is 0 "kskit token delete of it (carddel)" "$KSKIT" token delete --yes \
+	"pkcs11:token=KSK-one%20(UserPIN);object=doomed;type=private?module-path=$MODULE"
+rc_is 0 "token show after the delete" "$KSKIT" token show "$URI1"
+! printf '%s\n' "$OUT" | grep -q '"doomed"'
+check $? "the key is gone from the card"
+
 # --- A card with another DKEK refuses the blob -------------------------------------
 rc_is 0 "re-initialise card 2 with a random DKEK" \
 	sc-hsm-tool -r 1 --initialize --so-pin "$SO" --pin "$PIN" --label KSK-two

@@ -37,9 +37,20 @@ static const struct kskit_quirks tpm2 = {
 	.no_decrypt_false = 1,
 };
 
+/* The SmartCard-HSM behind OpenSC: kskit's DKEK and backups go through
+ * sc-hsm-tool (cli-schsm.c), not through these PKCS#11 calls. */
+static const struct kskit_quirks schsm = {
+	.stack = "SmartCard-HSM (OpenSC)",
+	.no_import = "a SmartCard-HSM takes a private key only wrapped under its DKEK: make the "
+		     "key on the card (kskit keygen), or restore a SmartCard-HSM's backup of it "
+		     "(kskit backup import)",
+	.no_wrap = "a SmartCard-HSM wraps and unwraps under its own DKEK only, through "
+		   "sc-hsm-tool",
+};
+
 const struct kskit_quirks *kskit_token_quirks(const CK_INFO *module, const CK_TOKEN_INFO *token)
 {
-	char manuf[33], desc[33], model[17];
+	char manuf[33], desc[33], model[17], tmanuf[33];
 
 	kskit_p11_string(manuf, module->manufacturerID, sizeof(module->manufacturerID));
 	kskit_p11_string(desc, module->libraryDescription, sizeof(module->libraryDescription));
@@ -48,6 +59,9 @@ const struct kskit_quirks *kskit_token_quirks(const CK_INFO *module, const CK_TO
 		return &tpm2;
 	if (strcmp(manuf, "IBM") == 0 && strstr(desc, "Meta PKCS11"))
 		return strstr(model, "TPM") ? &ock_tpm : &ock_soft;
+	kskit_p11_string(tmanuf, token->manufacturerID, sizeof(token->manufacturerID));
+	if (strcmp(tmanuf, "www.CardContact.de") == 0)
+		return &schsm;
 	return &standard;
 }
 
