@@ -129,4 +129,15 @@ rc_is 1 "backup import onto card 2 with the other DKEK" "$KSKIT" backup import c
 err_has "the card has not the DKEK the key is wrapped under" "... is refused, saying why"
 err_one_line "... in one line"
 
+# --- ceremony/backup-ksk, card to card -----------------------------------------------
+mkdir stick
+run env KSKIT="$KSKIT" KSKIT_SO_PIN="$SO" KSKIT_CURRENT_SO_PIN="$SO" "$TOP/ceremony/backup-ksk" \
+	-y -P pass -l KSK-backup stick "pkcs11:token=KSK-one%20(UserPIN);object=ksk?module-path=$MODULE" \
+	"pkcs11:serial=KSKEMU00002?module-path=$MODULE" shares/alice.share shares/carol.share
+check "$RC" "ceremony/backup-ksk: card 2 erased, given the DKEK, and the KSK of card 1"
+out_has "^source +DKEK KCV: $KCV +KSK key tags: $TAG $" "... source: card 1's KCV and key tag"
+out_has "^backup +DKEK KCV: $KCV +KSK key tags: $TAG $" "... backup: card 2 shows the same"
+ls stick/backup-ksk-*.log stick/ksk-*.backup >/dev/null
+check $? "... the log and the wrapped KSK are on the stick"
+
 done_testing
