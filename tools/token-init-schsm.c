@@ -61,16 +61,8 @@ static int prove(const char *module_path, const char *reader, const char *init_s
 	}
 	if (ret == 0)
 		ret = kskit_token_login(ct.tok, CKU_USER, p->user, strlen(p->user));
-	kskit_token_logout(ct.tok);
 	if (ret == 0)
-		ret = kskit_token_login(ct.tok, CKU_SO, p->so, strlen(p->so));
-	if (ret == 0) {
-		char *uri = kskit_token_uri(ct.tok);
-
-		printf("initialised: %s\n", uri ? uri : reader);
-		printf("SO PIN and user PIN set; a login with each succeeded\n");
-		free(uri);
-	}
+		ret = token_init_proven(&ct, p, reader);
 	cli_close(&ct);
 	return ret;
 }

@@ -127,6 +127,22 @@ static int label_taken(struct kskit_token *tok, const char *label)
 	return taken;
 }
 
+int token_init_proven(struct cli_token *ct, const struct token_pins *p, const char *name)
+{
+	int ret;
+
+	kskit_token_logout(ct->tok);
+	ret = kskit_token_login(ct->tok, CKU_SO, p->so, strlen(p->so));
+	if (ret == 0) {
+		char *uri = kskit_token_uri(ct->tok);
+
+		printf("initialised: %s\n", uri ? uri : name);
+		printf("SO PIN and user PIN set; a login with each succeeded\n");
+		free(uri);
+	}
+	return ret;
+}
+
 /* After C_InitToken: the SO PIN and the user PIN, each proven by a login. */
 static int set_pins(const char *module_path, const char *label, const char *init_so,
 		    const struct token_pins *p, const struct kskit_quirks *q)
@@ -161,16 +177,8 @@ static int set_pins(const char *module_path, const char *label, const char *init
 		if (ret == 0)
 			ret = kskit_token_login(ct.tok, CKU_USER, p->user, strlen(p->user));
 	}
-	kskit_token_logout(ct.tok);
 	if (ret == 0)
-		ret = kskit_token_login(ct.tok, CKU_SO, p->so, strlen(p->so));
-	if (ret == 0) {
-		char *uri = kskit_token_uri(ct.tok);
-
-		printf("initialised: %s\n", uri ? uri : label);
-		printf("SO PIN and user PIN set; a login with each succeeded\n");
-		free(uri);
-	}
+		ret = token_init_proven(&ct, p, label);
 out:
 	cli_close(&ct);
 	return ret;

@@ -10,6 +10,10 @@ struct token_pins {
 	char *user;	  /* the user PIN it will have */
 };
 
+/* The last proof of a token init: log out, log in with the new SO PIN,
+ * and say which token was made (name when it has no URI). */
+int token_init_proven(struct cli_token *ct, const struct token_pins *p, const char *name);
+
 /* Initialise the SmartCard-HSM ct opened with sc-hsm-tool --initialize
  * for dkek_shares DKEK shares (0: none, and no key will ever be wrapped),
  * then set and prove the PINs.  Closes ct. */
