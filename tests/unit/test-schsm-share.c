@@ -12,13 +12,6 @@
 
 #include "unit.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ASAN 1
-#endif
-#endif
 #include "lib/error.h"
 #include "lib/schsm-share.h"
 
@@ -30,7 +23,6 @@ struct vector {
 	uint8_t file[64];
 };
 
-#ifndef ASAN
 /* FULL.  tests/tools/schsm-share.py encrypt 'correct horse' \
  *   000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f OUT \
  *   0102030405060708 */
@@ -65,8 +57,6 @@ static const struct vector full_nofm = {
 	  0xe7, 0x8f, 0x8c, 0x36, 0x50, 0x45, 0x3e, 0x09, 0xff, 0xc1, 0x0f, 0x59, 0x44,
 	  0x57, 0x95, 0x47, 0x24, 0x15, 0xa1, 0x13, 0xbc, 0x2d, 0xed, 0x91, 0xe9 },
 };
-
-#endif
 
 /* tests/tools/schsm-share.py --iter 1 encrypt secret123 \
  *   000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f OUT \
@@ -174,7 +164,6 @@ static void seals(const struct vector *v)
 	assert_memory_equal(file, v->file, 64);
 }
 
-#ifndef ASAN
 /* Both directions at full strength, two derivations: the other vectors
  * run the same code with a lower count. */
 static void full_strength_vectors(void **state)
@@ -183,8 +172,6 @@ static void full_strength_vectors(void **state)
 	opens(&full_ascii);
 	seals(&full_nofm);
 }
-
-#endif
 
 static void low_count_vectors(void **state)
 {
@@ -320,9 +307,7 @@ static void random_salt(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#ifndef ASAN
 		cmocka_unit_test(full_strength_vectors),
-#endif
 		cmocka_unit_test(low_count_vectors),
 		cmocka_unit_test(binary_password_is_not_a_string),
 		cmocka_unit_test(wrong_password),
