@@ -231,9 +231,12 @@ iso() {
 	date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ
 }
 rm -f live.signed
-TZ=UTC faketime -f "@$(date -u -d "@$((P2 - 5))" '+%Y-%m-%d %H:%M:%S')" "$SIGNER" --daemon \
-	--poll 1 --zone example.com. --input live.db --output live.signed --manifest "$MANIFEST" \
-	>boundary.log 2>&1 &
+# libfaketime preloaded here rather than through faketime(1), whose own
+# process would be the one killed below, leaving the daemon behind.
+TZ=UTC FAKETIME="@$(date -u -d "@$((P2 - 5))" '+%Y-%m-%d %H:%M:%S')" \
+	LD_PRELOAD="/usr/lib/$(uname -m)-linux-gnu/faketime/libfaketime.so.1${LD_PRELOAD:+ $LD_PRELOAD}" \
+	"$SIGNER" --daemon --poll 1 --zone example.com. --input live.db --output live.signed \
+	--manifest "$MANIFEST" >boundary.log 2>&1 &
 dpid=$!
 waited "grep -q 'with the keys of $(iso "$START") ' boundary.log"
 check $? "faketime, 5 s before the period's end: the daemon signs with the first keybundle"
