@@ -133,6 +133,8 @@ format:
 clean:
 	rm -rf build build-san build-fuzz
 
+include image/image.mk
+
 # Coverage-guided fuzzing with libFuzzer (clang): make fuzz FUZZ_SECONDS=60.
 # New crashers go into tests/fuzz/corpus/NAME so make check replays them.
 FUZZ_SECONDS ?= 60

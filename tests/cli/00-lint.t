@@ -4,6 +4,7 @@
 cd "$TOP" || exit 1
 
 for f in scripts/install-deps scripts/start-* scripts/stop-standin scripts/demo scripts/lib-ock.sh \
+	scripts/image-* scripts/qemu-* tests/image/run \
 	ceremony/* bench/token-sign bench/ksr-sign bench/zone-sign tests/lib.sh tests/demo.sh tests/token-suite.sh tests/knot.sh tests/cli/*.t tests/fuzz/replay.t; do
 	[ -f "$f" ] || continue
 	run shellcheck -x -s sh -e SC1091 "$f"

@@ -88,8 +88,13 @@ int kskit_outfile_commit(struct kskit_outfile *f)
 		ret = io_error("close", f->tmp);
 	f->fd = -1;
 	if (ret == 0 && (f->flags & KSKIT_OUT_NO_REPLACE)) {
-		/* link() refuses an existing name where rename() would replace it. */
-		if (link(f->tmp, f->path) != 0)
+		/* link() refuses an existing name where rename() would replace
+		 * it.  FAT (the usual USB stick) has no links: there,
+		 * renameat2's RENAME_NOREPLACE does the same. */
+		if (link(f->tmp, f->path) != 0 &&
+		    (!(errno == EPERM || errno == EOPNOTSUPP || errno == ENOSYS ||
+		       errno == EMLINK) ||
+		     renameat2(AT_FDCWD, f->tmp, AT_FDCWD, f->path, RENAME_NOREPLACE) != 0))
 			ret = io_error("create", f->path);
 	} else if (ret == 0 && rename(f->tmp, f->path) != 0) {
 		ret = io_error("rename to", f->path);

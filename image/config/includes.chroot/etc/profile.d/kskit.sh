@@ -1,0 +1,3 @@
+# The ceremony scripts are commands on the image.
+PATH=$PATH:/usr/share/kskit/ceremony
+export PATH
