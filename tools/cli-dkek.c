@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 
 #include "cli.h"
 #include "cli-dkek.h"
@@ -66,6 +67,30 @@ int cli_custodian_passphrase(const char *dir, const char *name, int confirm, cha
 				      PASSPHRASE_MIN);
 	}
 	return ret;
+}
+
+int cli_secret_random(const char *uri, const char *module, struct cli_token *ct, uint8_t *buf,
+		      size_t len)
+{
+	uint8_t mix[64];
+	int status, ret;
+
+	if (len > sizeof(mix))
+		return cli_fail(NULL, KSKIT_EINVAL);
+	if (RAND_priv_bytes(buf, (int)len) != 1)
+		return cli_fail("OpenSSL RAND_priv_bytes", KSKIT_ECRYPTO);
+	if (!uri)
+		return EXIT_OK;
+	status = cli_open(uri, module, 0, ct);
+	if (status)
+		return status;
+	ret = cli_random(ct, mix, len);
+	if (ret)
+		status = ret == KSKIT_ECANCELED ? EXIT_FAIL : cli_fail("C_GenerateRandom", ret);
+	for (size_t i = 0; ret == 0 && i < len; i++)
+		buf[i] ^= mix[i];
+	OPENSSL_cleanse(mix, sizeof(mix));
+	return status;
 }
 
 int cli_has_option(int argc, char **argv, const char *opt)

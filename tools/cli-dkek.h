@@ -46,6 +46,12 @@ int cmd_dkek_import_schsm(int argc, char **argv);
 /* Whether argv has the option opt before a "--". */
 int cli_has_option(int argc, char **argv, const char *opt);
 
+/* len secret bytes into buf: OpenSSL's, and when uri is not NULL XORed
+ * with the token's C_GenerateRandom (ct opened for it: the caller closes
+ * it, and may use it on).  Errors printed; EXIT_* result. */
+int cli_secret_random(const char *uri, const char *module, struct cli_token *ct, uint8_t *buf,
+		      size_t len);
+
 /* The KCV as the SmartCard-HSM shows it: 16 hex digits. */
 void cli_print_kcv(const char *what, const uint8_t kcv[KSKIT_DKEK_KCV_LEN]);
 

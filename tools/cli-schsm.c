@@ -247,34 +247,54 @@ int cli_schsm_import_share(const char *reader, const char *path, const char *pas
  * under a one-time password that goes to the tool on its standard input
  * (so that passwords of any bytes, and a rebuilt n-of-m one with its
  * leading zero, all work), in a private directory removed after. */
+/* The file at path in a new private temporary directory dir, for the
+ * tool; with data (len bytes), written 0600.  Remove with tmp_remove(). */
+static int tmp_file(char dir[PATH_MAX], char path[PATH_MAX + 16], const void *data, size_t len)
+{
+	const char *t = getenv("TMPDIR");
+	int fd, ret = 0;
+
+	snprintf(dir, PATH_MAX, "%s/kskit-schsm.XXXXXX", t && *t ? t : "/tmp");
+	if (!mkdtemp(dir))
+		return kskit_error_set(KSKIT_EIO, "%s: %s", dir, strerror(errno));
+	snprintf(path, PATH_MAX + 16, "%s/file", dir);
+	if (!data)
+		return 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, data, len) != (ssize_t)len)
+		ret = kskit_error_set(KSKIT_EIO, "%s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (ret) {
+		unlink(path);
+		rmdir(dir);
+	}
+	return ret;
+}
+
+static void tmp_remove(const char *dir, const char *path)
+{
+	unlink(path);
+	rmdir(dir);
+}
+
 int cli_schsm_import_secret(const char *reader, const uint8_t share[KSKIT_SCHSM_SHARE_LEN])
 {
 	uint8_t otp[12], file[KSKIT_SCHSM_SHARE_FILE_LEN];
-	char hex[2 * sizeof(otp) + 1], dir[PATH_MAX], path[PATH_MAX + 8];
-	const char *t = getenv("TMPDIR");
-	int fd = -1, ret = 0;
+	char hex[2 * sizeof(otp) + 1], dir[PATH_MAX], path[PATH_MAX + 16];
+	int ret;
 
-	snprintf(dir, sizeof(dir), "%s/kskit-share.XXXXXX", t && *t ? t : "/tmp");
 	if (RAND_priv_bytes(otp, sizeof(otp)) != 1)
 		return KSKIT_ECRYPTO;
 	kskit_hex(hex, otp, sizeof(otp));
-	if (!mkdtemp(dir))
-		ret = kskit_error_set(KSKIT_EIO, "%s: %s", dir, strerror(errno));
-	snprintf(path, sizeof(path), "%s/share", dir);
+	ret = kskit_schsm_share_seal(share, hex, strlen(hex), NULL, KSKIT_SCHSM_SHARE_ITERATIONS,
+				     file);
 	if (ret == 0)
-		ret = kskit_schsm_share_seal(share, hex, strlen(hex), NULL,
-					     KSKIT_SCHSM_SHARE_ITERATIONS, file);
+		ret = tmp_file(dir, path, file, sizeof(file));
 	if (ret == 0) {
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0 || write(fd, file, sizeof(file)) != (ssize_t)sizeof(file))
-			ret = kskit_error_set(KSKIT_EIO, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	}
-	if (ret == 0)
 		ret = cli_schsm_import_share(reader, path, hex);
-	unlink(path);
-	rmdir(dir);
+		tmp_remove(dir, path);
+	}
 	OPENSSL_cleanse(otp, sizeof(otp));
 	OPENSSL_cleanse(hex, sizeof(hex));
 	return ret;
@@ -354,34 +374,23 @@ int cli_schsm_free_ref(const char *reader, unsigned *ref)
 	return ret ? ret : kskit_error_set(KSKIT_EINVAL, "no free key reference on the card");
 }
 
-/* A private temporary directory for the tool's files. */
-static int tmp_dir(char dir[PATH_MAX])
-{
-	const char *t = getenv("TMPDIR");
-
-	snprintf(dir, PATH_MAX, "%s/kskit-schsm.XXXXXX", t && *t ? t : "/tmp");
-	return mkdtemp(dir) ? 0 : kskit_error_set(KSKIT_EIO, "%s: %s", dir, strerror(errno));
-}
-
 int cli_schsm_wrap(const char *reader, unsigned ref, const char *pin, uint8_t **blob, size_t *len)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 16], refs[8], *data = NULL;
 	const char *argv[] = { "sc-hsm-tool", "--reader",	 reader, "--wrap-key",
 			       path,	      "--key-reference", refs,	 NULL };
 	const struct cli_answer answer = { "Enter User PIN", pin };
-	int ret = tmp_dir(dir);
+	int ret = tmp_file(dir, path, NULL, 0);
 
 	if (ret)
 		return ret;
-	snprintf(path, sizeof(path), "%s/wrapped", dir);
 	snprintf(refs, sizeof(refs), "%u", ref);
 	ret = cli_schsm_run(argv, &answer, 1, NULL);
 	if (ret == 0)
 		ret = cli_read_file(path, 64u << 10, &data, len);
 	if (ret == 0)
 		*blob = (uint8_t *)data;
-	unlink(path);
-	rmdir(dir);
+	tmp_remove(dir, path);
 	return ret;
 }
 
@@ -392,20 +401,12 @@ int cli_schsm_unwrap(const char *reader, unsigned ref, const char *pin, const ui
 	const char *argv[] = { "sc-hsm-tool", "--reader",	 reader, "--unwrap-key",
 			       path,	      "--key-reference", refs,	 NULL };
 	const struct cli_answer answer = { "Enter User PIN", pin };
-	int fd, ret = tmp_dir(dir);
+	int ret = tmp_file(dir, path, blob, len);
 
 	if (ret)
 		return ret;
-	snprintf(path, sizeof(path), "%s/wrapped", dir);
 	snprintf(refs, sizeof(refs), "%u", ref);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, blob, len) != (ssize_t)len)
-		ret = kskit_error_set(KSKIT_EIO, "%s: %s", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	if (ret == 0)
-		ret = cli_schsm_run(argv, &answer, 1, NULL);
-	unlink(path);
-	rmdir(dir);
+	ret = cli_schsm_run(argv, &answer, 1, NULL);
+	tmp_remove(dir, path);
 	return ret;
 }

@@ -106,8 +106,8 @@ int cmd_dkek_create(int argc, char **argv)
 	struct cli_token ct = { 0 };
 	const char *passdir = NULL, *module = NULL;
 	char *list = NULL;
-	uint8_t *dkek = NULL, mix[KSKIT_DKEK_LEN], kcv[KSKIT_DKEK_KCV_LEN];
-	int status, ret;
+	uint8_t *dkek = NULL, kcv[KSKIT_DKEK_KCV_LEN];
+	int status;
 
 	if (cli_has_option(argc, argv, "--sc-hsm"))
 		return cmd_dkek_create_schsm(argc, argv);
@@ -119,24 +119,12 @@ int cmd_dkek_create(int argc, char **argv)
 	dkek = kskit_secret_alloc(KSKIT_DKEK_LEN);
 	if (!dkek)
 		return cli_fail(NULL, KSKIT_ENOMEM);
-	if (RAND_priv_bytes(dkek, KSKIT_DKEK_LEN) != 1) {
-		status = cli_fail("OpenSSL RAND_priv_bytes", KSKIT_ECRYPTO);
+	status = cli_secret_random(argc - optind == 1 ? argv[optind] : NULL, module, &ct, dkek,
+				   KSKIT_DKEK_LEN);
+	if (status)
 		goto out;
-	}
-	if (argc - optind == 1) {
-		status = cli_open(argv[optind], module, 0, &ct);
-		if (status)
-			goto out;
-		ret = cli_random(&ct, mix, sizeof(mix));
-		if (ret) {
-			status = ret == KSKIT_ECANCELED ? EXIT_FAIL
-							: cli_fail("C_GenerateRandom", ret);
-			goto out;
-		}
-		for (size_t i = 0; i < sizeof(mix); i++)
-			dkek[i] ^= mix[i];
+	if (argc - optind == 1)
 		printf("DKEK from the token's and OpenSSL's random numbers\n");
-	}
 	kskit_dkek_kcv(dkek, kcv);
 	cli_print_kcv("new DKEK", kcv);
 	printf("split %u of %u among:", s.k, s.n);
@@ -148,7 +136,6 @@ int cmd_dkek_create(int argc, char **argv)
 	if (status == EXIT_OK)
 		cli_print_kcv("DKEK", kcv);
 out:
-	OPENSSL_cleanse(mix, sizeof(mix));
 	kskit_secret_free(dkek);
 	cli_close(&ct);
 	return status;

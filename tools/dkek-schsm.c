@@ -165,8 +165,7 @@ int cmd_dkek_create_schsm(int argc, char **argv)
 	};
 	const char *out = NULL, *module = NULL, *pwfile = NULL;
 	struct cli_token ct = { 0 };
-	uint8_t *share = NULL, mix[KSKIT_SCHSM_SHARE_LEN], file[KSKIT_SCHSM_SHARE_FILE_LEN],
-		kcv[KSKIT_DKEK_KCV_LEN];
+	uint8_t *share = NULL, file[KSKIT_SCHSM_SHARE_FILE_LEN], kcv[KSKIT_DKEK_KCV_LEN];
 	unsigned t = 0, n = 0;
 	unsigned long v;
 	char *pw = NULL;
@@ -207,22 +206,15 @@ int cmd_dkek_create_schsm(int argc, char **argv)
 		return cli_usage(create_usage,
 				 "give -o FILE, at most one URI, and one password source");
 	share = kskit_secret_alloc(KSKIT_SCHSM_SHARE_LEN);
-	if (!share || RAND_priv_bytes(share, KSKIT_SCHSM_SHARE_LEN) != 1) {
-		status = cli_fail(NULL, share ? KSKIT_ECRYPTO : KSKIT_ENOMEM);
+	if (!share) {
+		status = cli_fail(NULL, KSKIT_ENOMEM);
 		goto out;
 	}
-	if (argc - optind == 1) {
-		if (cli_open(argv[optind], module, 0, &ct) != EXIT_OK)
-			goto out;
-		ret = cli_random(&ct, mix, sizeof(mix));
-		if (ret) {
-			status = ret == KSKIT_ECANCELED ? EXIT_FAIL
-							: cli_fail("C_GenerateRandom", ret);
-			goto out;
-		}
-		for (size_t i = 0; i < sizeof(mix); i++)
-			share[i] ^= mix[i];
-	}
+	status = cli_secret_random(argc - optind == 1 ? argv[optind] : NULL, module, &ct, share,
+				   KSKIT_SCHSM_SHARE_LEN);
+	if (status)
+		goto out;
+	status = EXIT_FAIL;
 	ret = create_password(&ct, t, n, pwfile, &pw, &pwlen);
 	if (ret == 0)
 		ret = kskit_schsm_share_seal(share, pw, pwlen, NULL, iterations, file);
@@ -238,7 +230,6 @@ int cmd_dkek_create_schsm(int argc, char **argv)
 	cli_print_kcv("a DKEK of this share alone:", kcv);
 	status = EXIT_OK;
 out:
-	OPENSSL_cleanse(mix, sizeof(mix));
 	kskit_secret_free(share);
 	kskit_secret_free(pw);
 	cli_close(&ct);
